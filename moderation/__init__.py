@@ -1,0 +1,1 @@
+"""Moderation: judges every message before any other member can see it (pure logic, no I/O)."""
