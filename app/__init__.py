@@ -1,0 +1,1 @@
+"""The peerchat websocket hub: app factory, settings, endpoints and the command line."""

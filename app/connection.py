@@ -1,0 +1,248 @@
+"""One websocket connection: reads client frames, acts on them, writes server frames through its outbox.
+
+Data path of a message: socket -> parse (app.protocol, pure) -> moderate (moderation, pure) ->
+publish (one atomic backend step) -> fan-out (rooms.hub, the same text to every member's outbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from app.handles import random_handle
+from app.protocol import (
+    CloseCode,
+    ErrorCode,
+    Hello,
+    Join,
+    Leave,
+    Ping,
+    ProtocolError,
+    Report,
+    Send,
+    check_text,
+    encode,
+    message_body,
+    parse_client_frame,
+)
+from app.ratelimit import TokenBucket
+from app.services import Services
+from app.sessions import InvalidToken, Session, new_session_id
+from moderation.verdict import ModerationContext, RecentMessage, RoomPolicy
+from rooms.backend import BackendUnavailable
+from rooms.fanout import Outbox
+from rooms.hub import Member
+
+log = logging.getLogger("peerchat.connection")
+
+_RECENT_PER_ROOM = 10
+
+
+class Connection:
+    """The state of one connected client and the handling of its frames."""
+
+    def __init__(self, websocket: WebSocket, services: Services) -> None:
+        self._ws = websocket
+        self._services = services
+        self._settings = services.settings
+        self._dropped: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self.member = Member(Outbox(self._settings.outbox_max_bytes, self._on_overflow))
+        self.session: Session | None = None
+        self._locale = "en"
+        self._rooms: set[str] = set()
+        self._bucket = TokenBucket(self._settings.rate_burst, self._settings.rate_per_second, time.monotonic())
+        self._recent: dict[str, deque[tuple[str, float]]] = {}
+        self._sent_count = 0
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Serve the connection until the client leaves, stalls or breaks the protocol."""
+        writer = asyncio.create_task(self._write_loop())
+        reader = asyncio.create_task(self._read_loop())
+        close_code: int | None = None
+        try:
+            await asyncio.wait({writer, reader, self._dropped}, return_when=asyncio.FIRST_COMPLETED)
+            if self._dropped.done():
+                close_code = self._dropped.result()
+            elif reader.done() and not reader.cancelled() and reader.exception() is None:
+                close_code = reader.result()
+        finally:
+            self.member.outbox.close()
+            for task in (reader, writer):
+                task.cancel()
+            await asyncio.gather(reader, writer, return_exceptions=True)
+            await self._services.hub.leave_all(self.member)
+        if close_code is not None:
+            try:
+                # A stalled client may never read the close frame; do not wait on it for long.
+                await asyncio.wait_for(self._ws.close(close_code), timeout=2.0)
+            except (RuntimeError, OSError, asyncio.TimeoutError, WebSocketDisconnect):
+                pass
+
+    def drop(self, code: int) -> None:
+        """End the connection from outside (slow consumer, shutdown, ban)."""
+        if not self._dropped.done():
+            self._dropped.set_result(code)
+
+    def _on_overflow(self) -> None:
+        # Called from inside the hub's fan-out loop: only flag it; `run` does the rest.
+        self.drop(CloseCode.SLOW_CONSUMER)
+
+    def _push(self, frame: dict[str, object]) -> None:
+        self.member.outbox.push(encode(frame))
+
+    async def _write_loop(self) -> None:
+        outbox = self.member.outbox
+        while (batch := await outbox.next_batch()) is not None:
+            await self._ws.send_text(batch)
+
+    async def _read_loop(self) -> int | None:
+        """Returns a close code when the server ends the connection, None when the client did."""
+        while True:
+            try:
+                if self.session is None:
+                    message = await asyncio.wait_for(self._ws.receive(), self._settings.hello_timeout_seconds)
+                else:
+                    message = await self._ws.receive()
+            except asyncio.TimeoutError:
+                return CloseCode.POLICY_VIOLATION
+            if message["type"] == "websocket.disconnect":
+                return None
+            raw = message.get("text")
+            if raw is None:
+                raw = message.get("bytes") or b""
+            if len(raw) > self._settings.max_frame_bytes:
+                return CloseCode.MESSAGE_TOO_BIG
+            try:
+                await self._handle(parse_client_frame(raw))
+            except ProtocolError as error:
+                self.member.outbox.push(error.to_frame())
+            except BackendUnavailable:
+                self.member.outbox.push(
+                    ProtocolError(
+                        ErrorCode.UNAVAILABLE,
+                        "The service is briefly unavailable; nothing was done. Please try again.",
+                        retry_after=1.0,
+                    ).to_frame()
+                )
+
+    # -- frames -------------------------------------------------------------------------------------
+
+    async def _handle(self, frame: Hello | Join | Leave | Send | Report | Ping) -> None:
+        if isinstance(frame, Ping):
+            self._push({"type": "pong"})
+            return
+        if isinstance(frame, Hello):
+            await self._hello(frame)
+            return
+        if self.session is None:
+            raise ProtocolError(ErrorCode.HELLO_REQUIRED, "Send a 'hello' frame first.")
+        if isinstance(frame, Send):
+            await self._send(frame, self.session)
+        elif isinstance(frame, Join):
+            await self._join(frame)
+        elif isinstance(frame, Leave):
+            await self._leave(frame)
+        elif isinstance(frame, Report):
+            await self._report(frame, self.session)
+
+    async def _hello(self, frame: Hello) -> None:
+        if self.session is not None:
+            raise ProtocolError(ErrorCode.ALREADY_HELLO, "This connection already has a session.")
+        now = time.time()
+        signer, backend, ttl = self._services.signer, self._services.backend, self._settings.token_ttl_seconds
+        session: Session | None = None
+        if frame.resume_token is not None:
+            try:
+                session = signer.verify(frame.resume_token, now)
+            except InvalidToken:
+                raise ProtocolError(
+                    ErrorCode.INVALID_RESUME_TOKEN,
+                    "The resume token is invalid or expired; send 'hello' without it for a new session.",
+                ) from None
+            if not await backend.reserve_handle(session.handle, session.id, ttl):
+                # The handle was given to someone else after this session's claim lapsed.
+                session = Session(session.id, await self._new_handle(session.id), session.started_at)
+        if session is None:
+            session_id = new_session_id()
+            session = Session(session_id, await self._new_handle(session_id), now)
+        self.session = session
+        self._locale = (frame.locale or "en").replace("_", "-")
+        self._push({"type": "welcome", "handle": session.handle, "resume_token": signer.issue(session, now)})
+
+    async def _new_handle(self, session_id: str) -> str:
+        for _ in range(20):
+            handle = random_handle()
+            if await self._services.backend.reserve_handle(handle, session_id, self._settings.token_ttl_seconds):
+                return handle
+        raise ProtocolError(ErrorCode.UNAVAILABLE, "No free handle could be found; please try again.", retry_after=1.0)
+
+    async def _join(self, frame: Join) -> None:
+        room = self._services.catalog.get(frame.room)
+        if room is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_ROOM, f"There is no room called {frame.room!r}.", frame.room)
+        if frame.room in self._rooms:
+            raise ProtocolError(ErrorCode.ALREADY_JOINED, "You are already in this room.", frame.room)
+        if self._services.hub.total_members(frame.room) >= room.max_members:
+            raise ProtocolError(ErrorCode.ROOM_FULL, "This room is full right now; please try again later.", frame.room)
+        self._rooms.add(frame.room)
+        try:
+            await self._services.hub.join(self.member, frame.room, frame.since, self._services.retention)
+        except BaseException:
+            self._rooms.discard(frame.room)
+            raise
+
+    async def _leave(self, frame: Leave) -> None:
+        if frame.room not in self._rooms:
+            raise ProtocolError(ErrorCode.NOT_JOINED, "You are not in this room.", frame.room)
+        self._rooms.discard(frame.room)
+        await self._services.hub.leave(self.member, frame.room)
+        self._push({"type": "left", "room": frame.room})
+
+    async def _send(self, frame: Send, session: Session) -> None:
+        room = self._services.catalog.get(frame.room)
+        if room is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_ROOM, f"There is no room called {frame.room!r}.", frame.client_id)
+        if frame.room not in self._rooms:
+            raise ProtocolError(ErrorCode.NOT_JOINED, "Join the room before sending to it.", frame.client_id)
+        text = check_text(frame.text, room.max_text_chars, frame.client_id)
+        now = time.monotonic()
+        retry_after = self._bucket.take(now)
+        if retry_after is not None:
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED,
+                "You are sending messages too quickly; please wait a moment.",
+                frame.client_id,
+                retry_after,
+            )
+        recent = self._recent.setdefault(frame.room, deque(maxlen=_RECENT_PER_ROOM))
+        context = ModerationContext(
+            room=frame.room,
+            policy=RoomPolicy(),
+            locale=self._locale,
+            session_age_seconds=max(time.time() - session.started_at, 0.0),
+            session_message_count=self._sent_count,
+            recent=tuple(RecentMessage(t, now - at) for t, at in recent),
+        )
+        verdict = self._services.pipeline.judge(text, context)
+        recent.append((text, now))
+        self._sent_count += 1
+        if verdict.publish:
+            result = await self._services.backend.publish_message(
+                frame.room,
+                message_body(session.handle, verdict.text),
+                session.author_key,
+                f"{session.author_key}:{frame.client_id}",
+                self._services.retention,
+            )
+            self._push({"type": "ack", "client_id": frame.client_id, "id": result.message_id, "room": frame.room})
+
+    async def _report(self, frame: Report, session: Session) -> None:
+        if frame.room not in self._rooms:
+            raise ProtocolError(ErrorCode.NOT_JOINED, "Join the room before reporting in it.", frame.message_id)
+        self._push({"type": "reported", "room": frame.room, "message_id": frame.message_id})

@@ -1,0 +1,1 @@
+"""Topic rooms: the catalog, local fan-out (hub), the bus backends between hubs, and history."""

@@ -1,0 +1,164 @@
+"""The embedded backend: everything in this process's memory, for a single hub without Redis."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from app.protocol import message_frame, message_id_key
+from rooms.backend import (
+    Backend,
+    BusListener,
+    HistoryPage,
+    PublishResult,
+    Retention,
+    StoredMessage,
+    presence_frame,
+)
+
+
+@dataclass(slots=True)
+class _Entry:
+    message_id: str
+    key: tuple[int, int]
+    body: str
+    author_key: str
+
+
+@dataclass(slots=True)
+class _RoomLog:
+    entries: list[_Entry] = field(default_factory=list)
+    # Highest id no longer retained: a `since` below it cannot be recovered. Set when the log is
+    # created to "now", so a `since` from before (say, an earlier run of the server) is not either.
+    watermark: tuple[int, int] = (0, 0)
+    last_key: tuple[int, int] = (0, 0)
+
+
+class MemoryBackend(Backend):
+    """Single-process backend with the same contract as the Redis one; state dies with the process."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._listener: BusListener | None = None
+        self._subscribed: set[str] = set()
+        self._logs: dict[str, _RoomLog] = {}
+        self._idempotency: dict[str, tuple[str, float]] = {}
+        self._sweep_at = 1024
+        self._presence: dict[str, dict[str, tuple[int, float]]] = {}
+        self._announced_totals: dict[str, int] = {}
+        self._handles: dict[str, tuple[str, float]] = {}
+        self._secret: bytes | None = None
+
+    async def start(self, listener: BusListener) -> None:
+        self._listener = listener
+
+    async def close(self) -> None:
+        self._listener = None
+        self._subscribed.clear()
+
+    async def ping(self) -> bool:
+        return True
+
+    async def subscribe(self, room: str) -> None:
+        self._subscribed.add(room)
+
+    async def unsubscribe(self, room: str) -> None:
+        self._subscribed.discard(room)
+
+    async def publish_message(
+        self, room: str, body: str, author_key: str, idempotency_key: str | None, retention: Retention
+    ) -> PublishResult:
+        now = self._clock()
+        if idempotency_key is not None:
+            prior = self._idempotency.get(idempotency_key)
+            if prior is not None and prior[1] > now:
+                return PublishResult(prior[0], duplicate=True)
+        log = self._log(room, now)
+        ms = int(now * 1000)
+        key = (ms, 0) if ms > log.last_key[0] else (log.last_key[0], log.last_key[1] + 1)
+        log.last_key = key
+        message_id = f"{key[0]}-{key[1]}"
+        log.entries.append(_Entry(message_id, key, body, author_key))
+        self._trim(log, retention, now)
+        if idempotency_key is not None:
+            self._remember(idempotency_key, message_id, now + retention.ttl_seconds, now)
+        if self._listener is not None and room in self._subscribed:
+            self._listener.on_message(room, message_id, message_frame(room, message_id, body))
+        return PublishResult(message_id, duplicate=False)
+
+    async def history(self, room: str, since: str | None, retention: Retention) -> HistoryPage:
+        log = self._logs.get(room)
+        if log is None:
+            return HistoryPage([], recovered=since is None)
+        self._trim(log, retention, self._clock())
+        if since is None:
+            entries = log.entries
+            recovered = True
+        else:
+            since_key = message_id_key(since)
+            entries = [entry for entry in log.entries if entry.key > since_key]
+            recovered = since_key >= log.watermark
+        return HistoryPage([StoredMessage(e.message_id, message_frame(room, e.message_id, e.body)) for e in entries], recovered)
+
+    async def publish_event(self, room: str, frame: str) -> None:
+        if self._listener is not None and room in self._subscribed:
+            self._listener.on_event(room, frame)
+
+    async def set_presence(self, room: str, hub_id: str, count: int, ttl_seconds: float) -> int:
+        now = self._clock()
+        hubs = self._presence.setdefault(room, {})
+        if count > 0:
+            hubs[hub_id] = (count, now + ttl_seconds)
+        else:
+            hubs.pop(hub_id, None)
+        total = self._live_total(room, now)
+        if self._announced_totals.get(room) != total:
+            self._announced_totals[room] = total
+            await self.publish_event(room, presence_frame(room, total))
+        return total
+
+    async def presence_counts(self, rooms: Iterable[str]) -> dict[str, int]:
+        now = self._clock()
+        return {room: self._live_total(room, now) for room in rooms}
+
+    async def reserve_handle(self, handle: str, session_id: str, ttl_seconds: int) -> bool:
+        now = self._clock()
+        holder = self._handles.get(handle.casefold())
+        if holder is not None and holder[1] > now and holder[0] != session_id:
+            return False
+        self._handles[handle.casefold()] = (session_id, now + ttl_seconds)
+        return True
+
+    async def shared_secret(self, candidate: bytes) -> bytes:
+        if self._secret is None:
+            self._secret = candidate
+        return self._secret
+
+    def _log(self, room: str, now: float) -> _RoomLog:
+        log = self._logs.get(room)
+        if log is None:
+            log = self._logs[room] = _RoomLog(watermark=(int(now * 1000), 0))
+        return log
+
+    def _trim(self, log: _RoomLog, retention: Retention, now: float) -> None:
+        min_key = (int((now - retention.ttl_seconds) * 1000), 0)
+        drop = max(len(log.entries) - retention.limit, 0)
+        while drop < len(log.entries) and log.entries[drop].key < min_key:
+            drop += 1
+        if drop:
+            log.watermark = max(log.watermark, log.entries[drop - 1].key)
+            del log.entries[:drop]
+
+    def _remember(self, idempotency_key: str, message_id: str, expires: float, now: float) -> None:
+        self._idempotency[idempotency_key] = (message_id, expires)
+        # Expired keys are swept when the table doubles, so the sweep costs O(1) per publish on average.
+        if len(self._idempotency) >= self._sweep_at:
+            self._idempotency = {k: v for k, v in self._idempotency.items() if v[1] > now}
+            self._sweep_at = max(1024, 2 * len(self._idempotency))
+
+    def _live_total(self, room: str, now: float) -> int:
+        hubs = self._presence.get(room, {})
+        for hub_id in [h for h, (_, deadline) in hubs.items() if deadline <= now]:
+            del hubs[hub_id]
+        return sum(count for count, _ in hubs.values())
