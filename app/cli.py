@@ -49,6 +49,9 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         ws="websockets",
         ws_max_size=settings.max_frame_bytes,
+        # Compression would cost a deflate per member per message (the same bytes can no longer be
+        # written to everyone) and mixes secrets with attacker-chosen text in one compressed stream.
+        ws_per_message_deflate=False,
         access_log=False,
         log_config=logging_config(settings.log_level),
         proxy_headers=False,

@@ -52,7 +52,7 @@ class ChatClient:
         return self.frames.popleft()
 
     async def expect(self, kind: str, timeout: float = DEFAULT_TIMEOUT, **match: Any) -> dict[str, Any]:
-        """Wait for the next frame of type `kind` (matching `match`), skipping presence events."""
+        """Wait for the next frame of type `kind` (matching `match`); other frames stay queued in order."""
         skipped: list[dict[str, Any]] = []
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -61,8 +61,7 @@ class ChatClient:
                 frame = await self.next_frame(max(deadline - loop.time(), 0.001))
                 if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
                     return frame
-                if frame["type"] != "presence":
-                    skipped.append(frame)
+                skipped.append(frame)
         finally:
             self.frames.extendleft(reversed(skipped))
 

@@ -34,7 +34,7 @@ class HubProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> "HubProcess":
-        """Start the process and wait for uvicorn's startup-complete line."""
+        """Start the process and wait until uvicorn says it is listening."""
         env = {**os.environ, **self.env, "PEERCHAT_PORT": str(self.port), "PYTHONUNBUFFERED": "1"}
         self._ready.clear()
         self.process = subprocess.Popen(
@@ -55,7 +55,7 @@ class HubProcess:
         assert process.stdout is not None
         for line in process.stdout:
             self.log_lines.append(line)
-            if "Application startup complete" in line:
+            if "Uvicorn running on" in line:
                 self._ready.set()
         self._ready.set()
 
