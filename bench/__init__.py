@@ -1,0 +1,1 @@
+"""Benchmarks: measured outside the test suite, as ratios against peers run in the same harness."""
