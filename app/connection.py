@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import traceback
 from collections import deque
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -129,6 +130,14 @@ class Connection:
                         "The service is briefly unavailable; nothing was done. Please try again.",
                         retry_after=1.0,
                     ).to_frame()
+                )
+            except Exception as exc:  # a bug must cost one frame, not the connection or the process
+                # Only the type and the stack: an exception's message could quote what someone wrote.
+                log.error(
+                    "frame handling failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__))
+                )
+                self.member.outbox.push(
+                    ProtocolError(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was done.").to_frame()
                 )
 
     # -- frames -------------------------------------------------------------------------------------

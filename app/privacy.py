@@ -22,12 +22,18 @@ class ForgetClientAddress:
         await self.app(scope, receive, send)
 
 
-class DropPeerAddressRecords(logging.Filter):
-    """Drops server log records that would carry a peer address (belt and braces to the middleware)."""
+class DropPrivateRecords(logging.Filter):
+    """Drops server log records that could carry a peer address or what people wrote.
+
+    uvicorn names the peer in its per-request lines; the websockets library traces every frame's
+    content at debug level ("< TEXT '...'"). Neither may reach a log, whatever the level.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = str(record.msg)
-        return not ('"WebSocket ' in message or "%s - " in message and record.args)
+        if message.startswith(("< ", "> ")):
+            return False
+        return not ('"WebSocket ' in message or ("%s - " in message and record.args))
 
 
 def logging_config(level: str) -> dict[str, object]:
@@ -35,7 +41,7 @@ def logging_config(level: str) -> dict[str, object]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"no_peer": {"()": "app.privacy.DropPeerAddressRecords"}},
+        "filters": {"no_peer": {"()": "app.privacy.DropPrivateRecords"}},
         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
         "handlers": {
             "stderr": {

@@ -20,6 +20,7 @@ class HubProcess:
     """One uvicorn hub process; its log is collected so tests can check what it wrote."""
 
     env: dict[str, str]
+    unset: tuple[str, ...] = ()  # variables removed from the inherited environment
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
     log_lines: list[str] = field(default_factory=list)
@@ -36,6 +37,8 @@ class HubProcess:
     def start(self, timeout: float = 30.0) -> "HubProcess":
         """Start the process and wait until uvicorn says it is listening."""
         env = {**os.environ, **self.env, "PEERCHAT_PORT": str(self.port), "PYTHONUNBUFFERED": "1"}
+        for name in self.unset:
+            env.pop(name, None)
         self._ready.clear()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve"],

@@ -1,0 +1,195 @@
+"""One contract, two backends: the embedded memory backend and Redis (a real server) behave alike."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+
+import orjson
+import pytest
+import redis.asyncio as aioredis
+
+from app.protocol import message_body, message_id_key
+from rooms.backend import Backend, Retention
+from rooms.memory_backend import MemoryBackend
+from rooms.redis_backend import RedisBackend
+
+KEEP = Retention(limit=200, ttl_seconds=3600)
+
+
+class Recorder:
+    """A BusListener that records what it is given and lets a test wait for it."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str, str]] = []
+        self.events: list[tuple[str, str]] = []
+        self.resubscribed: list[str] = []
+        self.changed = asyncio.Event()
+
+    def on_message(self, room: str, message_id: str, frame: str) -> None:
+        self.messages.append((room, message_id, frame))
+        self.changed.set()
+
+    def on_event(self, room: str, frame: str) -> None:
+        self.events.append((room, frame))
+        self.changed.set()
+
+    def on_resubscribed(self, room: str) -> None:
+        self.resubscribed.append(room)
+        self.changed.set()
+
+    async def wait_for(self, condition, timeout: float = 10.0) -> None:
+        async def loop() -> None:
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
+
+        await asyncio.wait_for(loop(), timeout)
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def backend_factory(request, redis_url, key_prefix) -> AsyncIterator[object]:
+    """Makes started backends of the parametrized kind; several share state (as hubs would)."""
+    prefix = f"{key_prefix}contract-{secrets.token_hex(3)}:"
+    made: list[Backend] = []
+    shared_memory = MemoryBackend()
+    memory_recorder = Recorder()
+
+    async def make() -> tuple[Backend, Recorder]:
+        if request.param == "memory" and made:
+            return made[0], memory_recorder  # one process, one listener: "another hub" is the same one
+        backend: Backend = shared_memory if request.param == "memory" else RedisBackend(redis_url, prefix)
+        recorder = memory_recorder if request.param == "memory" else Recorder()
+        await backend.start(recorder)
+        made.append(backend)
+        return backend, recorder
+
+    make.kind = request.param  # type: ignore[attr-defined]
+    yield make
+    for backend in made:
+        await backend.close()
+
+
+async def test_publish_appends_to_history_and_announces_in_order(backend_factory):
+    backend, recorder = await backend_factory()
+    await backend.subscribe("a")
+    ids = []
+    for number in range(5):
+        result = await backend.publish_message("a", message_body("Kind Owl 1", f"m{number}"), "author", None, KEEP)
+        assert not result.duplicate
+        ids.append(result.message_id)
+    assert ids == sorted(ids, key=message_id_key) and len(set(ids)) == 5
+    await recorder.wait_for(lambda: len(recorder.messages) == 5)
+    assert [message_id for _, message_id, _ in recorder.messages] == ids
+    frame = orjson.loads(recorder.messages[0][2])
+    assert frame == {
+        "type": "message", "room": "a", "id": ids[0], "ts": int(ids[0].split("-")[0]),
+        "handle": "Kind Owl 1", "text": "m0",
+    }
+    page = await backend.history("a", None, KEEP)
+    assert [m.message_id for m in page.messages] == ids and page.recovered
+    assert [m.frame for m in page.messages] == [frame for _, _, frame in recorder.messages]
+    page = await backend.history("a", ids[2], KEEP)
+    assert [m.message_id for m in page.messages] == ids[3:] and page.recovered
+
+
+async def test_only_subscribed_rooms_are_delivered(backend_factory):
+    backend, recorder = await backend_factory()
+    await backend.subscribe("b")
+    await backend.publish_message("other", message_body("X", "not for you"), "a", None, KEEP)
+    await backend.publish_message("b", message_body("X", "for you"), "a", None, KEEP)
+    await recorder.wait_for(lambda: recorder.messages)
+    assert [room for room, _, _ in recorder.messages] == ["b"]
+    await backend.unsubscribe("b")
+    await backend.publish_message("b", message_body("X", "after leaving"), "a", None, KEEP)
+    await backend.subscribe("b2")  # a later subscription confirms the earlier unsubscribe took effect
+    await backend.publish_message("b2", message_body("X", "marker"), "a", None, KEEP)
+    await recorder.wait_for(lambda: len(recorder.messages) == 2)
+    assert [room for room, _, _ in recorder.messages] == ["b", "b2"]
+
+
+async def test_idempotent_publish_returns_the_first_result_and_announces_once(backend_factory):
+    backend, recorder = await backend_factory()
+    await backend.subscribe("c")
+    first = await backend.publish_message("c", message_body("X", "once"), "a", "author:client-1", KEEP)
+    again = await backend.publish_message("c", message_body("X", "once"), "a", "author:client-1", KEEP)
+    other = await backend.publish_message("c", message_body("X", "twice"), "a", "author:client-2", KEEP)
+    assert again.message_id == first.message_id and again.duplicate and not first.duplicate
+    assert other.message_id != first.message_id
+    page = await backend.history("c", None, KEEP)
+    assert [m.message_id for m in page.messages] == [first.message_id, other.message_id]
+
+
+async def test_history_is_trimmed_by_count_and_a_lost_since_is_not_recovered(backend_factory):
+    backend, _ = await backend_factory()
+    small = Retention(limit=3, ttl_seconds=3600)
+    ids = [
+        (await backend.publish_message("d", message_body("X", str(n)), "a", None, small)).message_id for n in range(6)
+    ]
+    page = await backend.history("d", None, small)
+    assert [m.message_id for m in page.messages] == ids[3:]
+    assert (await backend.history("d", ids[1], small)).recovered is False  # ids[2] was trimmed
+    assert (await backend.history("d", ids[2], small)).recovered is True  # nothing after it was lost
+    assert [m.message_id for m in (await backend.history("d", ids[2], small)).messages] == ids[3:]
+
+
+async def test_since_for_a_room_without_history_is_not_recovered(backend_factory):
+    backend, _ = await backend_factory()
+    page = await backend.history("never-used", "1700000000000-0", KEEP)
+    assert page.messages == [] and page.recovered is False
+    page = await backend.history("never-used", None, KEEP)
+    assert page.messages == [] and page.recovered is True
+
+
+async def test_presence_sums_over_hubs_and_announces_changes(backend_factory):
+    first, recorder = await backend_factory()
+    second, _ = await backend_factory()
+    await first.subscribe("e")
+    assert await first.set_presence("e", "hub-1", 2, 30) == 2
+    assert await second.set_presence("e", "hub-2", 3, 30) == 5
+    assert await first.presence_counts(["e", "empty"]) == {"e": 5, "empty": 0}
+    await recorder.wait_for(lambda: any('"count":5' in frame for _, frame in recorder.events))
+    assert await second.set_presence("e", "hub-2", 0, 30) == 2
+    assert await first.presence_counts(["e"]) == {"e": 2}
+
+
+async def test_handles_are_reserved_per_session(backend_factory):
+    backend, _ = await backend_factory()
+    handle = f"Calm Otter {secrets.randbelow(10**6)}"
+    assert await backend.reserve_handle(handle, "session-1", 60)
+    assert await backend.reserve_handle(handle, "session-1", 60)  # renewing one's own
+    assert not await backend.reserve_handle(handle.upper(), "session-2", 60)
+
+
+async def test_all_hubs_get_the_same_signing_key(backend_factory):
+    first, _ = await backend_factory()
+    second, _ = await backend_factory()
+    key = await first.shared_secret(b"first-candidate")
+    assert await second.shared_secret(b"second-candidate") == key
+
+
+async def test_events_reach_subscribers(backend_factory):
+    backend, recorder = await backend_factory()
+    await backend.subscribe("f")
+    await backend.publish_event("f", '{"type":"deleted","room":"f","id":"1-0"}')
+    await recorder.wait_for(lambda: recorder.events)
+    assert recorder.events == [("f", '{"type":"deleted","room":"f","id":"1-0"}')]
+
+
+async def test_redis_bus_reconnects_and_reports_rooms_to_resynchronise(redis_url, key_prefix):
+    backend = RedisBackend(redis_url, f"{key_prefix}reconnect-{secrets.token_hex(3)}:")
+    recorder = Recorder()
+    await backend.start(recorder)
+    try:
+        await backend.subscribe("g")
+        admin = aioredis.from_url(redis_url)
+        killed = await admin.client_kill_filter(_type="pubsub", skipme=True)
+        assert killed >= 1
+        await admin.aclose()
+        await recorder.wait_for(lambda: "g" in recorder.resubscribed)
+        await backend.publish_message("g", message_body("X", "after reconnect"), "a", None, KEEP)
+        await recorder.wait_for(lambda: recorder.messages)
+        assert recorder.messages[0][0] == "g"
+    finally:
+        await backend.close()
