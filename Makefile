@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean chromium
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,16 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium is not installed and could not be installed: install it to run the browser tests"
+
 run: $(VENV)/.installed-run
 	$(BIN)/peerchat serve
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-test

@@ -10,7 +10,10 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from app import http, ws
+from fastapi.staticfiles import StaticFiles
+
+from app import http, pages, ws
+from app.pages import STATIC_DIR, SecurityHeaders
 from app.privacy import ForgetClientAddress
 from app.protocol import CloseCode
 from app.services import Services, make_backend
@@ -63,6 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="peerchat", version="0.1.0", lifespan=lifespan)
     app.include_router(http.router)
     app.include_router(ws.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(ForgetClientAddress)
     return app
 
