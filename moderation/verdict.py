@@ -40,6 +40,14 @@ class RoomPolicy:
     actions: Mapping[str, Action] = field(default_factory=dict)
     premoderate_first: int = 0
 
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> RoomPolicy:
+        """Read a room catalog's `[rooms.<name>.moderation]` table; raises ValueError on bad values."""
+        # Imported here because the policy module builds on the types defined in this one.
+        from moderation.policy import room_policy_from_mapping
+
+        return room_policy_from_mapping(data)
+
 
 @dataclass(frozen=True, slots=True)
 class RecentMessage:
@@ -89,4 +97,7 @@ class Verdict:
             "text": self.text,
             "publish": self.publish,
             "priority": self.priority,
+            "notify_moderators": self.notify_moderators,
+            "crisis": self.crisis,
+            "author_message": self.author_message,
         }

@@ -1,0 +1,239 @@
+"""Normalization: the display text (control characters removed) and the folded forms filters match on.
+
+What members see stays what the author wrote, minus control, bidi and zero-width characters. The
+matching forms undo the usual tricks people use to slip words past a filter: compatibility forms
+(full-width, math letters), homoglyphs from other scripts, accents, leetspeak, stretched letters,
+spaced-out letters and emoji wedged inside a word. They are never shown to anyone.
+
+All tables are built once at import so that `normalize` costs a few microseconds per message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from confusable_homoglyphs.confusables import confusables_data
+
+# Characters removed from the display text: C0/C1 controls except tab and newline, bidi overrides
+# and isolates (they can reverse what a reader sees), and invisible zero-width characters that have no
+# business in chat. ZWJ/ZWNJ stay in the display text because emoji sequences and some scripts
+# need them; the matching forms drop them.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_INVISIBLE = "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060\u2061\u2062\u2063\u2064\ufeff"
+_JOINERS = "\u200c\u200d"
+_DISPLAY_DROP = (
+    {c: None for c in range(0x00, 0x20) if c not in (0x09, 0x0A)}
+    | {0x7F: None}
+    | {c: None for c in range(0x80, 0xA0)}
+    | {ord(c): None for c in _BIDI + _INVISIBLE}
+)
+_DISPLAY_NEEDS_WORK = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + _INVISIBLE + "\ud800-\udfff]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Homoglyphs the Unicode confusables table does not resolve to ASCII in one step, or maps to look-alikes
+# that are themselves non-ASCII (Greek tau -> small capital T). Folded by how they look, not by sound.
+_EXTRA_HOMOGLYPHS = {
+    "τ": "t", "κ": "k", "ε": "e", "η": "n", "μ": "u", "β": "b", "ν": "v", "χ": "x", "ω": "w",
+    "γ": "y", "ρ": "p", "ο": "o", "α": "a", "ι": "i", "υ": "u", "ς": "s", "σ": "o",
+    "к": "k", "м": "m", "т": "t", "н": "h", "в": "b", "г": "r", "п": "n", "и": "u", "ё": "e",
+    "ш": "w", "л": "n", "ь": "b", "я": "r", "д": "d", "ц": "u", "ч": "y", "б": "6", "з": "3",
+}
+# Latin letters that NFD does not split into a base letter and an accent.
+_LATIN_LIGATURES = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+# Greek and Cyrillic letters inside otherwise Latin text are the usual homoglyph trick.
+_OTHER_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
+
+# Emoji and pictographs: dropped when they sit inside a word ("ki💀ll"), otherwise read as a space.
+_EMOJI_MARK = "\x1a"
+_EMOJI_RANGES = (
+    (0x2190, 0x21FF), (0x2300, 0x23FF), (0x2460, 0x24FF), (0x25A0, 0x27BF), (0x2900, 0x297F),
+    (0x2B00, 0x2BFF), (0x3030, 0x3030), (0x303D, 0x303D), (0x3297, 0x3299), (0xFE00, 0xFE0F),
+    (0x1F000, 0x1FAFF), (0xE0000, 0xE007F),
+)
+
+
+def _build_fold_table() -> dict[int, str | None]:
+    """Map every non-ASCII character we can fold to its ASCII look-alike, or to None to drop it."""
+    table: dict[int, str | None] = {}
+    for key, entries in confusables_data.items():
+        if len(key) != 1 or key.isascii():
+            continue
+        target = _ascii_lookalike(key, entries)
+        if target:
+            table[ord(key)] = target.lower()
+    for key, value in (_EXTRA_HOMOGLYPHS | _LATIN_LIGATURES).items():
+        table[ord(key)] = value
+    for start, end in _EMOJI_RANGES:
+        for code in range(start, end + 1):
+            table[code] = _EMOJI_MARK
+    for ch in _BIDI + _INVISIBLE + _JOINERS:
+        table[ord(ch)] = None
+    # Typographic apostrophes vanish like the ASCII one so "don’t" matches "dont".
+    for ch in "\u2019\u2018\u02bc\u00b4\u0060":
+        table[ord(ch)] = None
+    # Combining marks go after NFD, so accents never matter when matching ("suicídio" -> "suicidio").
+    for code in range(0x300, 0x370):
+        table[code] = None
+    for start, end in ((0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F)):
+        for code in range(start, end + 1):
+            table[code] = None
+    return table
+
+
+def _ascii_lookalike(key: str, entries: list[dict[str, str]], depth: int = 0) -> str | None:
+    """Follow the confusables table until a single ASCII letter or digit is reached."""
+    for entry in entries:
+        candidate = entry["c"]
+        if len(candidate) == 1 and candidate.isascii() and candidate.isalnum():
+            return candidate
+    if depth < 2:
+        for entry in entries:
+            candidate = entry["c"]
+            if len(candidate) == 1 and candidate != key and candidate in confusables_data:
+                found = _ascii_lookalike(candidate, confusables_data[candidate], depth + 1)
+                if found:
+                    return found
+    return None
+
+
+_FOLD_TABLE = _build_fold_table()
+_EMOJI_IN_WORD = re.compile(r"(?<=[^\W\d_])\x1a+(?=[^\W\d_])")
+
+# Leetspeak: only inside tokens that mix letters with look-alike digits or symbols, so "2 years",
+# "3am" and "10mg" keep their digits.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "9": "g", "@": "a", "$": "s", "!": "i", "|": "i", "€": "e", "6": "b"})
+_LEET_TOKEN = re.compile(r"[a-z0-9@$!|€]*(?:[a-z][0-9@$!|€]|[0-9$|€][a-z])[a-z0-9@$!|€]*")
+_NUMBER_WITH_UNIT = re.compile(
+    r"\d+(?:[.,]\d+)?(?:st|nd|rd|th|am|pm|h|hr|hrs|mg|mcg|ml|g|kg|k|x|s|min|mins|yo|y|yr|yrs|m|"
+    r"km|mi|lb|lbs|d|wk|wks|mo|e|er|eme|o|a|km)?"
+)
+_SENTENCE_END = re.compile(r"[.!?;…]+(?=\s|$)")
+_NOT_WORD = re.compile(r"[^a-z0-9@*\n]+|(?<![a-z])\*+|\*+(?![a-z])")
+_NOT_WORD_PLAIN = re.compile(r"[^a-z0-9@\n]+")
+_ONLY_WORD = re.compile(r"[a-z0-9@\n ]*")
+_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")
+_LEET_ANY = re.compile(r"[0-9@$!|€]")
+_LEET_CHARS = re.compile(r"[a-z][0-9@$!|€]|[0-9$|€][a-z]")
+# Letter runs are cut with plain substring replacement: far faster than a back-reference regex.
+_RUNS = tuple((c * 2, c, c * 3) for c in "abcdefghijklmnopqrstuvwxyz")
+# Punctuation other than sentence ends becomes a space in one C-level pass.
+_PUNCT_TO_SPACE = str.maketrans({c: " " for c in "\"#%&'()+,-/:<=>[\\]^_`{}~\t\r"})
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """One message in its display form and the two forms the filters match on.
+
+    `folded`: lower-case ASCII-ish words separated by single spaces, with " . " between sentences;
+    letter runs of three or more cut to two ("killlll" -> "kill"). `squeezed`: the same with every
+    letter run cut to one ("kill" -> "kil"), which is what phrase lists match against. Both forms
+    have the same tokens in the same order. `words` is the set of squeezed words; `prefixes` holds the first four letters of every squeezed
+    word, for cheap "could this list match at all" tests. `obfuscated` says a folding trick was needed
+    (homoglyphs, leetspeak, spaced-out letters), in which case words may be glued together.
+    """
+
+    display: str
+    folded: str
+    squeezed: str
+    words: frozenset[str]
+    prefixes: frozenset[str]
+    obfuscated: bool
+
+    @property
+    def tokens(self) -> list[str]:
+        """The squeezed form's words (sentence marks included)."""
+        return self.squeezed.split(" ")
+
+
+def clean_display(text: str) -> str:
+    """Remove control, bidi and invisible characters; replace lone surrogates so output is valid UTF-8."""
+    if text.isascii() and text.isprintable():
+        return text
+    if not _DISPLAY_NEEDS_WORK.search(text):
+        return text
+    text = _SURROGATE.sub("\ufffd", text)
+    return text.translate(_DISPLAY_DROP)
+
+
+def squeeze(text: str) -> str:
+    """Cut every run of one repeated letter to a single letter ("sooo" -> "so", "kill" -> "kil")."""
+    for pair, single, _ in _RUNS:
+        if pair in text:
+            while pair in text:
+                text = text.replace(pair, single)
+    return text
+
+
+def _cut_runs(text: str) -> tuple[str, str]:
+    """Both run-cut forms at once: runs of three or more cut to two, and every run cut to one."""
+    folded = squeezed = text
+    for pair, single, triple in _RUNS:
+        if pair in squeezed:
+            while triple in folded:
+                folded = folded.replace(triple, pair)
+            while pair in squeezed:
+                squeezed = squeezed.replace(pair, single)
+    return folded, squeezed
+
+
+def fold(text: str) -> tuple[str, bool]:
+    """Return the folded matching form of an already display-cleaned text and whether it was obfuscated."""
+    obfuscated = False
+    if text.isascii():
+        s = text.lower().replace("'", "")
+    else:
+        s = unicodedata.normalize("NFKC", text).casefold()
+        # Homoglyphs mixed into Latin text are evasion; accents alone are not.
+        obfuscated = bool(_OTHER_SCRIPT.search(s))
+        s = unicodedata.normalize("NFD", s.translate(_FOLD_TABLE)).translate(_FOLD_TABLE)
+        s = s.replace("'", "")
+        if _EMOJI_MARK in s:
+            s = _EMOJI_IN_WORD.sub("", s).replace(_EMOJI_MARK, " ")
+    if _LEET_ANY.search(s) and _LEET_CHARS.search(s):
+        s, changed = _fold_leet(s)
+        obfuscated = obfuscated or changed
+    if "." in s or "!" in s or "?" in s or ";" in s or "…" in s:
+        s = _SENTENCE_END.sub("\n", s)
+    s = s.translate(_PUNCT_TO_SPACE)
+    if "*" in s:
+        s = _NOT_WORD.sub(" ", s)
+    elif not s.isascii() or not _ONLY_WORD.fullmatch(s):
+        s = _NOT_WORD_PLAIN.sub(" ", s)
+    # One space between words and a lone "." token between sentences.
+    s = " . ".join(joined for part in s.split("\n") if (joined := " ".join(part.split())))
+    if _SPACED_LETTERS.search(s):
+        s = _SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), s)
+        obfuscated = True
+    return s, obfuscated
+
+
+def _fold_leet(s: str) -> tuple[str, bool]:
+    """Translate leetspeak inside mixed tokens, leaving numbers with units and @mentions alone."""
+    changed = False
+
+    def repl(match: re.Match[str]) -> str:
+        nonlocal changed
+        token = match.group()
+        if _NUMBER_WITH_UNIT.fullmatch(token) or (token.startswith("@") and token[1:2].isalpha()):
+            return token
+        core = token.rstrip("!|")
+        folded = core.translate(_LEET)
+        changed = changed or folded != core
+        return folded + token[len(core):]
+
+    return _LEET_TOKEN.sub(repl, s), changed
+
+
+def normalize(text: str) -> Normalized:
+    """Build every form of one message. Pure; linear in the length of the text."""
+    display = clean_display(text)
+    folded, obfuscated = fold(display)
+    folded, squeezed = _cut_runs(folded)
+    words = frozenset(squeezed.split(" "))
+    prefixes = frozenset(word[:4] for word in words)
+    return Normalized(display, folded, squeezed, words, prefixes, obfuscated)

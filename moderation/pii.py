@@ -1,0 +1,260 @@
+"""Personal information: phone numbers, e-mail addresses, street addresses, social handles and profile
+links, and full names given together with contact details, found in the display text so they can be
+replaced with placeholders like "[phone number removed]".
+
+Phone numbers of any region are recognised with `phonenumbers`; numbers and domains on the
+configured allow-list (public helplines, resource sites) are left alone so members can share them.
+Detection errs towards redacting: in an anonymous room a lost digit string costs less than a leaked
+number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of personal information: what kind, and where it sits in the display text."""
+
+    kind: str
+    start: int
+    end: int
+
+
+PLACEHOLDERS = {
+    "phone": "[phone number removed]",
+    "email": "[email removed]",
+    "address": "[address removed]",
+    "handle": "[social handle removed]",
+    "profile_link": "[profile link removed]",
+    "name": "[name removed]",
+}
+NOUNS = {
+    "phone": "a phone number",
+    "email": "an e-mail address",
+    "address": "a street address",
+    "handle": "a social media handle",
+    "profile_link": "a profile link",
+    "name": "a full name",
+}
+
+_LANGUAGE_REGION = {"en": "US", "es": "ES", "de": "DE", "fr": "FR", "pt": "BR", "it": "IT", "nl": "NL"}
+_FALLBACK_REGIONS = ("US", "GB", "DE", "FR", "ES", "BR", "PT", "MX", "CA", "AU", "IT", "NL", "IN", "AR", "CO", "CH", "AT", "BE", "IE")
+
+_PHONE = re.compile(r"(?<![\w@/#.,])(?:\+|00|\(\+?)?\d(?:[ \-.()/\u00a0]{0,3}\d){6,16}(?![\w@])")
+_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d")
+_DECIMAL = re.compile(r"\d+[.,]\d+")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_EMAIL_SPELLED = re.compile(
+    r"\b[\w+-]{2,}(?:\s?(?:\.|\sdot\s|\[dot\]|\(dot\))\s?[\w+-]+)*\s?(?:\[at\]|\(at\)|\{at\}|\sat\s|\s?@\s?)\s?[\w-]{2,}\s?(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s|\.)\s?"
+    r"(?:com|net|org|edu|gov|io|me|co|info|de|fr|es|pt|br|uk|it|nl|mx|ar|ca|au|ch|at|be)\b",
+    re.IGNORECASE,
+)
+
+_PROFILE_LINK = re.compile(
+    r"(?:https?://)?(?:www\.|m\.)?(?:instagram\.com|instagr\.am|facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|"
+    r"tiktok\.com|snapchat\.com|t\.me|telegram\.me|wa\.me|discord\.gg|discord\.com/users|reddit\.com/u(?:ser)?|"
+    r"linkedin\.com/in|youtube\.com/@|threads\.net|bsky\.app/profile|onlyfans\.com|twitch\.tv|vk\.com|"
+    r"kik\.me|signal\.me|linktr\.ee)/[^\s,;)\]]+",
+    re.IGNORECASE,
+)
+_PLATFORM_WORDS = (
+    r"\b(?:insta|instagram|ig|snap|snapchat|sc|twitter|tiktok|telegram|tg|discord|kik|whatsapp|fb|facebook|"
+    r"threads|reddit|signal|skype|wechat|bluesky|bsky|mastodon|twitch|youtube|onlyfans|linkedin)\b"
+)
+# Case-insensitive matching is several times slower in `re`; ASCII text is lowered instead.
+_PLATFORM = re.compile(_PLATFORM_WORDS)
+_PLATFORM_ANY_CASE = re.compile(_PLATFORM_WORDS, re.IGNORECASE)
+_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")
+_STREET_HINT = re.compile(
+    r"\b(?:street|st\b|avenue|ave\b|road|rd\b|lane|ln\b|drive|dr\b|boulevard|blvd|court|ct\b|way\b|place|pl\b|terrace|"
+    r"close|crescent|square|sq\b|parkway|pkwy|highway|hwy|circle|cir\b|grove|gardens|calle|c/|avenida|avda|av\.|plaza|"
+    r"pza|paseo|camino|carrera|rua|travessa|pra[çc]a|alameda|estrada|rue|bd\b|chemin|all[ée]e|impasse|quai|cours)"
+    r"|(?:stra(?:ss|ß)e|str\.|weg\b|gasse|platz|allee)"
+)
+_HANDLE_AFTER = re.compile(
+    r"(?:\s*(?:[:=\-]|(?:is|its|it's|es|ist|est|é|eh|at|on|me|add|follow|dm|my|handle|user|username|name|account|"
+    r"mi|mein|mon|meu|como|als)\b))*\s*(@?[A-Za-z0-9_.]{3,30}(?:#\d{4})?)",
+    re.IGNORECASE,
+)
+_HANDLE_WORDS = frozenset({
+    "me", "you", "and", "or", "but", "the", "too", "if", "pls", "please", "sometime", "later", "now", "there",
+    "also", "then", "instead", "anyway", "lol", "haha", "ok", "okay", "thanks", "bro", "guys", "for", "with",
+    "to", "so", "cause", "because", "hmu", "ya", "u", "sometimes", "plz", "x", "xx", "and then", "yeah",
+})
+_REDDIT_USER = re.compile(r"(?<![\w/])/?u/[A-Za-z0-9_-]{3,20}\b")
+_DISCORD_TAG = re.compile(r"\b[A-Za-z0-9_.]{2,32}#\d{4}\b")
+
+_STREET_STOP = frozenset(
+    "the a an down up to of in on my your across along miles mile km minutes min blocks block steps hours times days "
+    "from off this that over around past by and or at".split()
+)
+_ADDRESS_EN = re.compile(
+    r"\b\d{1,5}[A-Za-z]?,?\s+((?:[A-Za-z][\w'.-]*\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|"
+    r"blvd|court|ct|way|place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy|circle|cir|grove|gardens)\b\.?"
+    r"(?:,?\s*(?:apt|apartment|unit|flat|suite|#)\.?\s*\w+)?",
+    re.IGNORECASE,
+)
+_ADDRESS_OTHER = re.compile(
+    r"\b(?:calle|c/|avenida|avda\.?|av\.|plaza|pza\.?|paseo|camino|carrera|rua|travessa|pra[çc]a|alameda|estrada)\s+"
+    r"[\w\s.'-]{2,40}?,?\s*(?:n[ºo°.]\s*)?\d{1,5}[A-Za-z]?\b"
+    r"|\b[A-Za-zÄÖÜäöüß-]{3,}(?:straße|strasse|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b"
+    r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse|quai|cours)\s+"
+    r"(?:de\s+la\s+|du\s+|des\s+|de\s+l'|de\s+|d')?[\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+){0,3}",
+    re.IGNORECASE,
+)
+_NAME_INTRO = re.compile(
+    r"\b(?:my (?:real |full )?name is|i'?m|i am|this is|call|text|ask for|contact|me llamo|mi nombre es|soy|"
+    r"ich hei(?:ß|ss)e|mein name ist|ich bin|je m'appelle|je suis|mon nom est|meu nome [ée]|me chamo|eu sou|sou)\s+"
+    r"([A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ'-]+){1,2})",
+    re.IGNORECASE,
+)
+_NAME_BEFORE = re.compile(r"([A-ZÀ-Ý][a-zà-ÿ'-]+\s+[A-ZÀ-Ý][a-zà-ÿ'-]+)\s*[,:\-–]?\s*$")
+_CAPITALISED = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'-]+")
+_NOT_NAMES = frozenset(
+    "I The My Call Text Me Hi Hey Hello Thanks Please Mom Dad Monday Tuesday Wednesday Thursday Friday Saturday "
+    "Sunday Dr Mr Mrs Ms Samaritans Lifeline Crisis Line Text Shout".split()
+)
+
+
+class PiiDetector:
+    """Finds personal information in a display text, leaving allow-listed numbers and domains alone."""
+
+    def __init__(self, allowed_numbers: Iterable[str] = (), allowed_domains: Iterable[str] = ()) -> None:
+        self._numbers = frozenset(re.sub(r"\D", "", n) for n in allowed_numbers)
+        self._domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
+
+    def find(self, text: str, locale: str = "en") -> list[Span]:
+        """Every piece of personal information in `text`, in order, without overlaps."""
+        spans: list[Span] = []
+        lower = text.lower() if text.isascii() else text
+        seven_digits = bool(_SEVEN_DIGITS.search(text))
+        if "@" in text or " at " in lower or "[at]" in lower or "(at)" in lower or " AT " in text:
+            spans += self._emails(text)
+        if "/" in text:
+            spans += [Span("profile_link", m.start(), m.end()) for m in _PROFILE_LINK.finditer(text)]
+            spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
+        if seven_digits:
+            spans += self._phones(text, locale)
+        if _STREET_HINT.search(lower if lower is not text else text.lower()):
+            spans += self._addresses(text)
+        if "#" in text:
+                spans += [Span("handle", m.start(), m.end()) for m in _DISCORD_TAG.finditer(text)]
+        spans += self._handles(text, lower)
+        spans = _without_overlaps(spans)
+        if spans:
+            spans = _without_overlaps(spans + self._names(text, spans))
+        return spans
+
+    def _emails(self, text: str) -> list[Span]:
+        found = []
+        for regex in (_EMAIL, _EMAIL_SPELLED):
+            for m in regex.finditer(text):
+                domain = m.group().rsplit("@", 1)[-1].lower()
+                if not self._allowed_domain(domain):
+                    found.append(Span("email", m.start(), m.end()))
+        return found
+
+    def _allowed_domain(self, host: str) -> bool:
+        return any(host == d or host.endswith("." + d) for d in self._domains)
+
+    def _phones(self, text: str, locale: str) -> list[Span]:
+        found = []
+        region = _LANGUAGE_REGION.get(locale[:2].lower(), "US")
+        if len(locale) >= 5 and locale[2] in "-_":
+            region = locale[3:5].upper()
+        for m in _PHONE.finditer(text):
+            candidate = m.group().strip()
+            digits = re.sub(r"\D", "", candidate)
+            if not 7 <= len(digits) <= 15 or digits in self._numbers:
+                continue
+            if _DATE.fullmatch(candidate) or _DECIMAL.fullmatch(candidate):
+                continue
+            if _is_phone(candidate, digits, region):
+                start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+                found.append(Span("phone", start, start + len(candidate)))
+        return found
+
+    def _addresses(self, text: str) -> list[Span]:
+        found = []
+        for m in _ADDRESS_EN.finditer(text):
+            words = m.group(1).lower().split()
+            if not any(w in _STREET_STOP for w in words):
+                found.append(Span("address", m.start(), m.end()))
+        found += [Span("address", m.start(), m.end()) for m in _ADDRESS_OTHER.finditer(text)]
+        return found
+
+    def _handles(self, text: str, lower: str) -> list[Span]:
+        found = []
+        platforms = _PLATFORM.finditer(lower) if lower is not text else _PLATFORM_ANY_CASE.finditer(text)
+        for m in platforms:
+            after = _HANDLE_AFTER.match(text, m.end())
+            if not after:
+                continue
+            handle = after.group(1)
+            bare = handle.lstrip("@").rstrip(".")
+            marked = handle.startswith("@") or any(c.isdigit() or c in "_." for c in bare)
+            introduced = bool(re.search(r"[:=]|\b(?:is|its|it's|es|ist|est|é)\b", text[m.end() : after.start(1)], re.I))
+            if bare.lower() in _HANDLE_WORDS or _PLATFORM_ANY_CASE.fullmatch(bare) or not (marked or introduced):
+                continue
+            end = after.start(1) + len(handle.rstrip("."))
+            found.append(Span("handle", after.start(1), end))
+        return found
+
+    def _names(self, text: str, contacts: list[Span]) -> list[Span]:
+        """Full names, only when the message also gives a way to reach someone."""
+        found = []
+        for m in _NAME_INTRO.finditer(text):
+            name = m.group(1)
+            words = name.split()
+            if all(_CAPITALISED.fullmatch(w) for w in words) and not set(words) & _NOT_NAMES:
+                found.append(Span("name", m.start(1), m.end(1)))
+        for span in contacts:
+            before = _NAME_BEFORE.search(text, 0, span.start)
+            if before and not set(before.group(1).split()) & _NOT_NAMES:
+                found.append(Span("name", before.start(1), before.end(1)))
+        return found
+
+
+def _is_phone(candidate: str, digits: str, region: str) -> bool:
+    """Does a digit string look like a phone number in the author's region or any common one?"""
+    regions = (None,) if candidate.startswith(("+", "(+", "00")) else (region, *_FALLBACK_REGIONS)
+    text = "+" + candidate[2:] if candidate.startswith("00") else candidate
+    possible = False
+    for r in regions:
+        try:
+            number = phonenumbers.parse(text, r)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+        possible = possible or phonenumbers.is_possible_number(number)
+    # Unassigned but well-formed numbers ("555 123 4567") are still somebody's way to be reached.
+    return possible and len(digits) >= 7
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    """Sort spans and drop any that overlap an earlier, longer one."""
+    result: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if result and span.start < result[-1].end:
+            continue
+        result.append(span)
+    return result
+
+
+def redact(text: str, spans: list[Span]) -> str:
+    """Replace each span with its placeholder."""
+    out, last = [], 0
+    for span in spans:
+        out.append(text[last : span.start])
+        out.append(PLACEHOLDERS[span.kind])
+        last = span.end
+    out.append(text[last:])
+    return "".join(out)

@@ -1,0 +1,119 @@
+"""Spam: links off the allow-list, repeated identical messages, floods of short messages, mass mentions
+and walls of capital letters. Repeats and floods are judged from the author's recent messages in the
+room, which the hub passes in the context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from moderation.pii import Span
+from moderation.verdict import RecentMessage
+
+_TLDS = (
+    "com|org|net|io|ly|gg|me|co|info|biz|xyz|app|de|fr|es|pt|br|uk|ru|tk|link|club|site|online|shop|top|tv|us|ca|"
+    "au|eu|be|nl|it|ch|at|mx|ar|cl|live|store|win|click|cc|ws|to|ai|dev|page|pw|su|cn|in|onion"
+)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+_DOTTED = re.compile(r"\w\.[A-Za-z]{2}")
+_MENTION = re.compile(r"(?<![\w.])@(\w{2,32})")
+_UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True, slots=True)
+class SpamSettings:
+    """Thresholds for the spam checks; the defaults suit a conversational support room."""
+
+    repeat_window_seconds: float = 600.0
+    repeat_count: int = 2
+    flood_window_seconds: float = 20.0
+    flood_count: int = 5
+    flood_max_chars: int = 30
+    mention_limit: int = 5
+    caps_min_letters: int = 40
+    caps_ratio: float = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class SpamFinding:
+    """Reason codes found, and doubtful codes that only the strictest level acts on."""
+
+    reasons: tuple[str, ...] = ()
+    doubtful: tuple[str, ...] = ()
+
+
+_NONE = SpamFinding()
+
+
+class SpamDetector:
+    """Judges one message against the allow-list and the author's recent messages."""
+
+    def __init__(self, allowed_domains: Iterable[str] = (), settings: SpamSettings | None = None) -> None:
+        self._domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
+        self.settings = settings or SpamSettings()
+
+    def assess(self, text: str, recent: Sequence[RecentMessage] = (), pii: Sequence[Span] = ()) -> SpamFinding:
+        """Spam reasons for a display text; links already redacted as personal information are skipped."""
+        reasons: list[str] = []
+        doubtful: list[str] = []
+        s = self.settings
+        if (_DOTTED.search(text) or "://" in text) and self._has_link(text, pii):
+            reasons.append("spam_link")
+        if recent:
+            repeats, flood = self._history(text, recent)
+            if repeats >= s.repeat_count:
+                reasons.append("spam_repeat")
+            elif repeats:
+                doubtful.append("doubtful_repeat")
+            if flood:
+                reasons.append("spam_flood")
+        if "@" in text:
+            mentions = len({m.lower() for m in _MENTION.findall(text)})
+            if mentions >= s.mention_limit:
+                reasons.append("spam_mentions")
+            elif mentions >= 3:
+                doubtful.append("doubtful_mentions")
+        if len(text) >= s.caps_min_letters and not text.islower():
+            upper = len(_UPPER.findall(text))
+            letters = len(_LETTER.findall(text)) if upper >= s.caps_min_letters * 0.6 else 0
+            if letters >= s.caps_min_letters:
+                ratio = upper / letters
+                if ratio >= s.caps_ratio:
+                    reasons.append("spam_caps")
+                elif ratio >= 0.6:
+                    doubtful.append("doubtful_caps")
+        if not reasons and not doubtful:
+            return _NONE
+        return SpamFinding(tuple(reasons), tuple(doubtful))
+
+    def _has_link(self, text: str, pii: Sequence[Span]) -> bool:
+        for m in _URL.finditer(text):
+            if any(span.start <= m.start() < span.end for span in pii):
+                continue
+            host = re.sub(r"^(?:https?://)", "", m.group(), flags=re.IGNORECASE).split("/", 1)[0].split(":", 1)[0]
+            host = host.lower().rstrip(".")
+            if host.startswith("www."):
+                host = host[4:]
+            if not any(host == d or host.endswith("." + d) for d in self._domains):
+                return True
+        return False
+
+    def _history(self, text: str, recent: Sequence[RecentMessage]) -> tuple[int, bool]:
+        """How many recent messages repeat this one, and whether short messages are flooding."""
+        s = self.settings
+        key = " ".join(text.lower().split())
+        repeats = 0
+        short = 0
+        for message in recent:
+            if message.age_seconds <= s.repeat_window_seconds and " ".join(message.text.lower().split()) == key and key:
+                repeats += 1
+            if message.age_seconds <= s.flood_window_seconds and len(message.text) <= s.flood_max_chars:
+                short += 1
+        flood = len(text) <= s.flood_max_chars and short >= s.flood_count
+        return repeats, flood
