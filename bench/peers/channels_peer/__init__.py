@@ -1,0 +1,1 @@
+"""Django Channels peer: an AsyncJsonWebsocketConsumer with groups on channels_redis (the Channels tutorial's chat)."""
