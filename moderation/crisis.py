@@ -72,6 +72,7 @@ FIGURATIVE = (
     "(panic attack|panic attacks|heart attack|anxiety attack) (.|and |)(i |)(thought|felt|feel|feels|feeling|think)",
     "(phone|battery|laptop|plant|plants|car|charger) (is |just |)(died|dead|dying)",
     "over my dead body",
+    "(die|dye|dying|dyeing) (my|her|his|your|our|their) (hair|beard|eyebrows|clothes|shirt|jeans)",
     "dead (inside|serious|set|end|line|lines)",
     # Spanish
     "(me muero|muero|morir|morirme|muerto|muerta|muertos|mori|me mori|me estoy muriendo|estoy muerto|estoy muerta) de "
@@ -134,7 +135,7 @@ _INTENT_EN = (
 _KILL_EN = (
     "(just |really |honestly |actually |finally |)(die|be dead|kill myself|kms|end it|end it all|end things|end my life|"
     "end everything|take my own life|take my life|not be alive|not exist|not wake up|disappear forever|stop existing|"
-    "stop living|go to sleep forever|sleep forever|unalive myself|commit suicide|off myself|end my suffering|"
+    "stop living|go to sleep forever|sleep forever|go to sleep and (not|never) wake up|fall asleep and (not|never) wake up|sleep and never wake up|unalive myself|commit suicide|off myself|end my suffering|"
     "killing myself|ending it|ending it all|ending my life|dying|taking my own life|suicide|not waking up)"
 )
 
@@ -155,6 +156,8 @@ IDEATION = (
     "(thoughts|thinking|thinking a lot|been thinking) (of|about) (suicide|killing myself|ending it|ending my life|dying)",
     "was suicidal (last night|yesterday|this morning|earlier|today|all day|all week)",
     "wish i (was|were|could be|had|d) (dead|died|never been born|never born|not alive|gone)",
+    "(wanting|wishing|longing|aching) to (die|be dead|kill myself|end it|end it all|end my life|not wake up|disappear forever)",
+    "(wishing|hoping) i (was|were|could be) (dead|gone|never born)",
     "wish i (wasnt|werent|was not|were not) (alive|here|born|around)",
     "wish i could (just |)(die|disappear|not wake up|sleep forever|stop existing|not exist)",
     "(hope|hoping|praying) i (dont|do not|never) wake up",
@@ -188,6 +191,7 @@ IDEATION = (
     "ich (will|mochte|wurde gerne|wurde am liebsten|moechte|will einfach|mochte einfach) "
     "(sterben|tot sein|nicht mehr leben|nicht mehr da sein|nicht mehr aufwachen|mich umbringen|verschwinden|nicht mehr existieren)",
     "(will|kann|mochte|moechte) nicht mehr leben",
+    "mich (heute nacht|heute|morgen|am wochenende|jetzt|bald|einfach) (umbringen|umzubringen)",
     "(mich umbringen|mich umzubringen|mir das leben nehmen|mir das leben zu nehmen|meinem leben ein ende setzen|selbstmord begehen|suizid begehen)",
     "(selbstmordgedanken|suizidgedanken|suizidale gedanken|bin suizidal|fuhle mich suizidal|suizidal)",
     "(alle|jeder|meine familie|die welt|alle anderen) (waren|ware|waere|waeren) besser (dran |)ohne mich",
@@ -225,7 +229,8 @@ SELF_INJURY = (
     "me (corte|corto|he cortado|hice dano|lastime) (otra vez|de nuevo|anoche|hoy|ayer)",
     "me quiero (cortar|lastimar|hacer dano)",
     "ich (will|mochte|muss|werde) mich (ritzen|verletzen|schneiden)",
-    "(hab|habe) mich (wieder|gestern|heute|schon wieder) (geritzt|verletzt|geschnitten)",
+    "(hab|habe) mich (wieder|gestern|heute|schon wieder|gestern wieder|heute wieder|letzte nacht) (geritzt|verletzt|geschnitten)",
+    "mich (wieder |gestern |heute |schon wieder |gestern wieder |heute wieder |letzte nacht |)geritzt",
     "(ritze|verletze) mich (wieder|immer noch|jeden tag)",
     "je (veux|vais|vais encore|ai envie de) me (scarifier|faire du mal|couper|mutiler)",
     "envie de me (scarifier|faire du mal|couper)",
@@ -242,7 +247,7 @@ GOODBYE = (
     "(wont|will not) be here (much longer|anymore|by morning)",
     "by the time (you|anyone|someone) (read|reads) this",
     "(tell|please tell) my (mom|mum|dad|family|kids|sister|brother|wife|husband|parents|son|daughter) (i love|that i love|im sorry|i am sorry)",
-    "thank you (all |everyone |guys |)for everything (goodbye|bye|i love you all)",
+    "(thank you|thanks) (all |everyone |guys |so much |)for everything(.|) (goodbye|bye|i love you all|goodbye everyone|bye everyone)",
     "(adios a todos|este es mi ultimo mensaje|esto es una despedida|esto es un adios)",
     "(lebt wohl|das ist mein abschied|dies ist meine letzte nachricht|das ist meine letzte nachricht)",
     "(adieu a tous|adieu tout le monde|cest mon dernier message|ceci est mon dernier message)",
@@ -265,6 +270,8 @@ METHOD = (
     "(hang|hanging|hung) myself",
     "(a |the |)noose",
     "(bought|got|have|tied|tying|found) (a|the) (rope|belt) (for|to)",
+    "(i bought a rope|bought a rope today|i got a rope|ive got a rope|i have a rope ready)",
+    "(gun|pistol|rifle|shotgun) (and |)(its |it is |is |)(loaded|ready)",
     "(jump|jumping|throw myself|throwing myself|leap|leaping|jump myself) (off|from|in front of|under|onto|of) "
     "(a |the |this |that |my |our |)(bridge|building|roof|rooftop|cliff|train|car|bus|truck|balcony|window|tower|overpass|motorway|highway|tracks|parking garage|car park|top floor)",
     "(step|walk|walking|stepping|lie down|lay down) (in front of|into|on) (a |the |)(train|bus|traffic|truck|car|tracks)",
@@ -319,7 +326,7 @@ METHOD = (
     # French
     "(avaler|prendre|jai pris|jai avale|je vais avaler|je vais prendre) (tous|toutes|toute la boite de) (mes|les|) "
     "(medicaments|cachets|comprimes|pilules|somniferes)",
-    "jai (garde|stocke|accumule|mis de cote|rassemble) (mes |des |les |assez de |)(medicaments|cachets|comprimes|somniferes)",
+    "jai (garde|stocke|accumule|mis de cote|rassemble) (tous |toutes |)(mes |des |les |assez de |)(medicaments|cachets|comprimes|somniferes)",
     "(sauter|me jeter|je vais sauter|je vais me jeter) (du|dun|depuis le|par la|sous le|sous un|du haut du|du haut dun|dune) "
     "(pont|immeuble|toit|fenetre|train|balcon|metro|falaise|voiture)",
     "me (pendre|jeter sous un train|jeter sous le train)",

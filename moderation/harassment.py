@@ -88,7 +88,7 @@ SECOND_PERSON = word_set((
 GROUPS = word_set((
     "women", "men", "gays", "lesbians", "muslims", "jews", "christians", "immigrants", "refugees", "blacks",
     "whites", "asians", "mexicans", "trans", "addicts", "alcoholics", "autistics", "feminists", "girls", "boys",
-    "mujeres", "hombres", "inmigrantes", "frauen", "manner", "auslander", "juden", "femmes", "hommes", "immigres",
+    "mujeres", "hombres", "inmigrantes", "junkies", "druggies", "alcoholics", "frauen", "manner", "auslander", "juden", "femmes", "hommes", "immigres",
     "mulheres", "homens", "imigrantes",
 ))
 # Words that end the reach of a "you" before an insult: a new subject, a possessive, a copula of
@@ -149,6 +149,7 @@ _PHRASES = PhraseMatcher(
     {"GROUPS": ("(women|men|gays|muslims|jews|immigrants|refugees|blacks|trans people|addicts|junkies|all of you|people like you)",)},
 )
 _PHRASE_LABELS = ("threat", "targeted", "insult")
+_REFLEXIVE = frozenset({"yourself", "urself", "yourselves"})
 _WINDOW = 5
 _PROFANE_FOLDED = tuple(sorted({w for w in (
     "fuck", "fucking", "fucker", "fucked", "shit", "shitty", "bitch", "asshole", "cunt", "dick", "bastard",
@@ -216,6 +217,9 @@ def _judge_insult(
         if NEGATIONS.has(word, exact):
             return
         if SECOND_PERSON.has(word, exact) or GROUPS.has(word, exact) or word.startswith("@"):
+            # "don't call yourself an idiot", "stop calling yourself stupid": supportive, not aimed.
+            if word in _REFLEXIVE and any(NEGATIONS.has(squeezed[k], folded[k]) for k in range(max(0, j - 2), j)):
+                return
             harassment.add("harassment_insult")
             return
         if BREAKS.has(word, exact):

@@ -116,6 +116,7 @@ _SENTENCE_END = re.compile(r"[.!?;…]+(?=\s|$)")
 _NOT_WORD = re.compile(r"[^a-z0-9@*\n]+|(?<![a-z])\*+|\*+(?![a-z])")
 _NOT_WORD_PLAIN = re.compile(r"[^a-z0-9@\n]+")
 _ONLY_WORD = re.compile(r"[a-z0-9@\n ]*")
+_MY_SELF = re.compile(r"\bmy self\b")
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")
 _LEET_ANY = re.compile(r"[0-9@$!|€]")
 _LEET_CHARS = re.compile(r"[a-z][0-9@$!|€]|[0-9$|€][a-z]")
@@ -207,9 +208,19 @@ def fold(text: str) -> tuple[str, bool]:
     # One space between words and a lone "." token between sentences.
     s = " . ".join(joined for part in s.split("\n") if (joined := " ".join(part.split())))
     if _SPACED_LETTERS.search(s):
-        s = _SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), s)
+        s = _SPACED_LETTERS.sub(_join_spaced, s)
         obfuscated = True
+    if "my self" in s:
+        s = _MY_SELF.sub("myself", s)
     return s, obfuscated
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    """Join spaced-out letters ("k i l l" -> "kill"), keeping a leading "i" or "a" apart ("i w a n t")."""
+    text = match.group()
+    if text[0] in "ia" and len(text) >= 7:
+        return text[:2] + text[2:].replace(" ", "")
+    return text.replace(" ", "")
 
 
 def _fold_leet(s: str) -> tuple[str, bool]:

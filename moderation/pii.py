@@ -51,9 +51,13 @@ _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d\d\s*[-–/]\s*(
 _DECIMAL = re.compile(r"\d+[.,]\d+")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Spelled-out addresses: "jo dot smith at gmail dot com", "jo[at]gmail.com". A plain " at " needs a
+# spelled " dot " as well, or "prescription at pharma-discount.net" would read as an address.
+_TLD = r"(?:com|net|org|edu|gov|io|me|co|info|de|fr|es|pt|br|uk|it|nl|mx|ar|ca|au|ch|at|be)\b"
+_LOCAL = r"\b[\w+-]{2,}(?:\s?(?:\.|\sdot\s|\[dot\]|\(dot\))\s?[\w+-]+)*"
 _EMAIL_SPELLED = re.compile(
-    r"\b[\w+-]{2,}(?:\s?(?:\.|\sdot\s|\[dot\]|\(dot\))\s?[\w+-]+)*\s?(?:\[at\]|\(at\)|\{at\}|\sat\s|\s?@\s?)\s?[\w-]{2,}\s?(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s|\.)\s?"
-    r"(?:com|net|org|edu|gov|io|me|co|info|de|fr|es|pt|br|uk|it|nl|mx|ar|ca|au|ch|at|be)\b",
+    _LOCAL + r"\s?(?:\[at\]|\(at\)|\{at\}|\s@\s)\s?[\w-]{2,}\s?(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s|\.)\s?" + _TLD
+    + "|" + _LOCAL + r"\sat\s[\w-]{2,}\s?(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s)\s?" + _TLD,
     re.IGNORECASE,
 )
 
