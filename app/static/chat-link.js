@@ -19,7 +19,8 @@ export function backoffDelay(attempt, random = Math.random) {
  * A self-healing websocket. Callbacks:
  *   onOpen()            a new socket is open (say hello now)
  *   onFrame(frame)      one parsed server frame
- *   onDown(willRetry)   the socket is gone; `willRetry` is false after stop()
+ *   onDown(willRetry, code)  the socket is gone (`code`: the close code, if any); `willRetry` is false
+ *                       after stop(), which onDown itself may call (e.g. for a ban)
  */
 export class Link {
   constructor(url, { onOpen, onFrame, onDown }) {
@@ -112,9 +113,9 @@ export class Link {
         if (socket !== this.socket) return; // a frame handler closed this socket
       }
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       if (socket !== this.socket) return;
-      this.lost();
+      this.lost(event.code);
     });
   }
 
@@ -133,9 +134,9 @@ export class Link {
     }
   }
 
-  lost() {
+  lost(code = null) {
     this.drop();
-    this.onDown(!this.stopped);
+    this.onDown(!this.stopped, code);
     if (!this.stopped) this.scheduleRetry();
   }
 

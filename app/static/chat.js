@@ -11,6 +11,7 @@ const ACCEPTED_KEY = "peerchat.accepted_guidelines"; // { room: hash of the guid
 const LOCALE_PATTERN = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
 const CATALOG_REFRESH_MS = 15_000;
 const FORGET_WAIT_MS = 10_000;
+const CLOSE_BANNED = 4003; // a moderator banned the session (docs/protocol.md, close codes)
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -67,6 +68,7 @@ const state = {
   reports: new Map(), // message id -> report button waiting for `reported`
   forgetting: null, // timer while waiting for `forgotten`
   gone: false, // forgotten: no more connecting
+  banMessage: "",
 };
 
 const timeline = new Timeline(ui.messages, { onReport: openReport });
@@ -97,11 +99,18 @@ function sayHello(token) {
   link.send(frame);
 }
 
-function onDown(willRetry) {
+function onDown(willRetry, code) {
   state.welcomed = false;
   state.joined = false;
   for (const send of state.sends.values()) clearTimeout(send.timer);
   if (state.forgetting !== null) failForget("The connection was lost before this was finished. Please try again.");
+  if (code === CLOSE_BANNED) {
+    // Banned: reconnecting would only be refused again.
+    link.stop();
+    setConnection("closed", "Not connected");
+    addNotice(state.banMessage || "The moderators have ended this session.", { title: "Session ended", urgent: true });
+    return;
+  }
   if (willRetry) setConnection("offline", "Connection lost. Reconnecting…");
 }
 
@@ -128,6 +137,7 @@ const HANDLERS = {
     addNotice(frame.message, { title: "A message from the moderators", urgent: true });
   },
   reported: onReported,
+  kicked: onKicked,
   forgotten: (frame) => finishForget(frame.removed),
   error: onError,
   left: () => {},
@@ -183,6 +193,13 @@ function onJoined(frame) {
     if (send.state === "sending") transmit(send);
   }
   if (!resumed && timeline.size === 0) announce(`You joined ${state.room.title}. No messages yet.`);
+}
+
+function onKicked(frame) {
+  if (frame.room !== state.room?.name) return;
+  state.joined = false; // the server has already taken us out
+  closeRoom();
+  addNotice(frame.message || "A moderator removed you from this room.", { title: "You left the room", urgent: true });
 }
 
 function showMessage(frame, live) {
@@ -294,6 +311,16 @@ function onError(frame) {
     sayHello(null);
     return;
   }
+  if (frame.code === "banned") {
+    state.banMessage = frame.message; // the close (4003) that follows ends the visit
+    return;
+  }
+  if (frame.code === "unknown_message" && state.reports.has(frame.ref)) {
+    const button = state.reports.get(frame.ref);
+    state.reports.delete(frame.ref);
+    button.textContent = "No longer available";
+    return;
+  }
   if (state.forgetting !== null) {
     failForget(frame.message || "This could not be done right now. Please try again.");
     return;
@@ -371,18 +398,21 @@ function renderRooms(rooms) {
       const card = document.createElement("article");
       card.className = "room-card";
       const title = document.createElement("h2");
-      title.id = `room-${room.name}-title`;
       title.textContent = room.title;
       const description = document.createElement("p");
       description.className = "description";
+      description.id = `room-${room.name}-description`;
       description.textContent = room.description;
       const members = document.createElement("p");
       members.className = "members";
       const button = document.createElement("button");
       button.type = "button";
       button.className = "primary small";
-      button.textContent = "Enter";
-      button.setAttribute("aria-describedby", title.id);
+      const named = document.createElement("span");
+      named.className = "visually-hidden";
+      named.textContent = ` ${room.title}`;
+      button.append("Enter", named);
+      button.setAttribute("aria-describedby", description.id);
       button.addEventListener("click", () => chooseRoom(room.name));
       card.append(title, description, members, button);
       item.append(card);
@@ -616,6 +646,13 @@ function safeUrl(url) {
   }
 }
 
+/** A phone number becomes a tel: link and a bare domain an https: link; anything else stays text. */
+function contactLink(contact) {
+  if (/^[+0-9][0-9 ()-]{1,30}$/.test(contact)) return `tel:${contact.replace(/[^+0-9]/g, "")}`;
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(\/[\w./-]*)?$/i.test(contact)) return safeUrl(`https://${contact}`);
+  return null;
+}
+
 function showCrisis(frame) {
   ui.crisisMessage.textContent =
     frame.message || "It sounds like you are going through something very hard. You deserve support right now.";
@@ -626,14 +663,19 @@ function showCrisis(frame) {
     name.textContent = resource.name ?? "";
     const contact = document.createElement("p");
     contact.className = "contact";
-    const phone = /^[+0-9][0-9 ()-]{1,30}$/.test(resource.contact ?? "");
-    if (phone) {
-      const call = document.createElement("a");
-      call.href = `tel:${resource.contact.replace(/[^+0-9]/g, "")}`;
-      call.textContent = resource.contact;
-      contact.append(call);
+    const text = resource.contact ?? "";
+    const href = contactLink(text);
+    if (href) {
+      const anchor = document.createElement("a");
+      anchor.href = href;
+      if (href.startsWith("https:")) {
+        anchor.target = "_blank";
+        anchor.rel = "noopener noreferrer";
+      }
+      anchor.textContent = text;
+      contact.append(anchor);
     } else {
-      contact.textContent = resource.contact ?? "";
+      contact.textContent = text;
     }
     item.append(name, contact);
     const url = resource.url ? safeUrl(resource.url) : null;
@@ -647,16 +689,17 @@ function showCrisis(frame) {
       line.append(anchor);
       item.append(line);
     }
-    if (resource.description) {
+    const note = resource.note || resource.description;
+    if (note) {
       const description = document.createElement("p");
       description.className = "description";
-      description.textContent = resource.description;
+      description.textContent = note;
       item.append(description);
     }
     return item;
   });
   ui.crisisResources.replaceChildren(...items);
-  ui.crisisClosing.textContent = frame.closing ?? "";
+  ui.crisisClosing.textContent = frame.closing ?? frame.emergency ?? "";
   ui.showResources.hidden = false;
   openCrisis();
 }
