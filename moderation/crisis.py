@@ -424,13 +424,13 @@ _SIGNALS = PhraseMatcher(
         "self_injury": SELF_INJURY,
         "distress": DISTRESS,
         "recovery": RECOVERY,
-        "time_strong": TIME_STRONG,
         "current": CURRENT,
         "contrast": CONTRAST,
-        "time_weak": TIME_WEAK,
     },
     _MACROS,
 )
+# Times are matched on their own, so a time inside a signal phrase ("mich heute Nacht umbringen") counts.
+_TIMES = PhraseMatcher({"time_strong": TIME_STRONG, "time_weak": TIME_WEAK})
 _SIGNAL_LABELS = {"method", "goodbye", "ideation_intent", "ideation", "self_injury"}
 # Only these labels can change a verdict; markers such as "but" or "today" matter only beside them.
 _GATE_LABELS = (*_SIGNAL_LABELS, "distress")
@@ -464,7 +464,7 @@ def assess(message: Normalized) -> CrisisFinding:
         return CrisisFinding(distress=distress)
     labels = {h.label for h in kept}
     reasons = {_REASON[label] for label in labels}
-    all_labels = {h.label for h in hits}
+    all_labels = {h.label for h in hits} | {h.label for h in _TIMES.find(text, glued)}
     plan = "time_strong" in all_labels or (
         "ideation_intent" in labels and not all_labels.isdisjoint({"time_weak", "current"})
     )

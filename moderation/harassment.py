@@ -150,6 +150,7 @@ _PHRASES = PhraseMatcher(
 )
 _PHRASE_LABELS = ("threat", "targeted", "insult")
 _REFLEXIVE = frozenset({"yourself", "urself", "yourselves"})
+_POSSESSIVE = frozenset({"your", "dein", "deine", "deinen", "ton", "ta", "seu", "sua", "tus"})
 _WINDOW = 5
 _PROFANE_FOLDED = tuple(sorted({w for w in (
     "fuck", "fucking", "fucker", "fucked", "shit", "shitty", "bitch", "asshole", "cunt", "dick", "bastard",
@@ -216,6 +217,9 @@ def _judge_insult(
             break
         if NEGATIONS.has(word, exact):
             return
+        if word in _POSSESSIVE and at - j > 2:
+            # "your ex sounds like an idiot" is about the ex; "your stupid face" is aimed.
+            break
         if SECOND_PERSON.has(word, exact) or GROUPS.has(word, exact) or word.startswith("@"):
             # "don't call yourself an idiot", "stop calling yourself stupid": supportive, not aimed.
             if word in _REFLEXIVE and any(NEGATIONS.has(squeezed[k], folded[k]) for k in range(max(0, j - 2), j)):
