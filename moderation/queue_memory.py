@@ -122,7 +122,11 @@ class MemoryReviewQueue(ReviewQueue):
             first = now_ms
             self._to_claim.appendleft(now_ms - item.created_ms)
         item = dataclasses.replace(
-            item, state=ItemState.CLAIMED, claimed_by=moderator, lease_until_ms=now_ms + lease_ms, first_claimed_ms=first
+            item,
+            state=ItemState.CLAIMED,
+            claimed_by=moderator,
+            lease_until_ms=now_ms + lease_ms,
+            first_claimed_ms=first,
         )
         self._items[item_id] = item
         return ClaimResult(True, item)
@@ -139,8 +143,9 @@ class MemoryReviewQueue(ReviewQueue):
     def _close(self, item: QueueItem, decision: dict[str, Any], now_ms: int) -> QueueItem:
         # Stored as JSON, as Redis does: the caller's later changes cannot rewrite a recorded decision,
         # and a decision that Redis could not store fails here too.
+        recorded = json.loads(json.dumps(decision))
         closed = dataclasses.replace(
-            item, state=ItemState.RESOLVED, lease_until_ms=None, resolved_ms=now_ms, decision=json.loads(json.dumps(decision))
+            item, state=ItemState.RESOLVED, lease_until_ms=None, resolved_ms=now_ms, decision=recorded
         )
         self._items[item.id] = closed
         if self._by_dedupe.get(item.dedupe_key) == item.id:
