@@ -164,7 +164,9 @@ class RedisModeratorStore(ModeratorStore):
 
     async def record_failure(self, key: str, window_seconds: int) -> int:
         """Count a failure; returns the failures of `key` within the last `window_seconds` (Redis's clock)."""
-        count = await self._failure(keys=[self._fail_prefix + key], args=[int(window_seconds * 1000), MAX_FAILURES_KEPT])
+        count = await self._failure(
+            keys=[self._fail_prefix + key], args=[int(window_seconds * 1000), MAX_FAILURES_KEPT]
+        )
         return int(count)
 
     async def clear_failures(self, key: str) -> None:
