@@ -7,6 +7,8 @@ generator searches the raw bytes of what arrived for `r<run> t=<send ns> s=<send
 
 from __future__ import annotations
 
+import asyncio
+
 import orjson
 
 from bench.wsclient import WebSocketClient
@@ -36,15 +38,29 @@ class Peerchat(Dialect):
 
     name = "peerchat"
 
+    retries = 0  # `unavailable` answers retried during setup, in this process
+
     def start(self, client: WebSocketClient, room: str) -> None:
-        client.send(b'{"type":"hello"}')
+        client.step = b'{"type":"hello"}'  # type: ignore[attr-defined]
+        client.send(client.step)  # type: ignore[attr-defined]
 
     def setup(self, client: WebSocketClient, room: str, payload: bytes) -> bool:
-        if b'"type":"welcome"' in payload:
-            client.send(orjson.dumps({"type": "join", "room": room}))
-        if b'"type":"error"' in payload:
-            raise RuntimeError(payload[:200].decode(errors="replace"))
-        return b'"type":"joined"' in payload
+        for line in payload.split(b"\n"):
+            if b'"type":"welcome"' in line:
+                client.step = orjson.dumps({"type": "join", "room": room})  # type: ignore[attr-defined]
+                client.send(client.step)  # type: ignore[attr-defined]
+            elif b'"type":"joined"' in line:
+                return True
+            elif b'"type":"error"' in line:
+                error = orjson.loads(line)
+                if error.get("code") != "unavailable":
+                    raise RuntimeError(line[:200].decode(errors="replace"))
+                # The protocol says: nothing was done, try again after `retry_after`; a client does.
+                Peerchat.retries += 1
+                asyncio.get_running_loop().call_later(
+                    float(error.get("retry_after") or 1.0), client.send, client.step  # type: ignore[attr-defined]
+                )
+        return False
 
     def send_frame(self, room: str, text: str, seq: int) -> bytes:
         return orjson.dumps({"type": "send", "room": room, "text": text, "client_id": f"c{seq}"})

@@ -247,6 +247,7 @@ class _Worker:
             "failed": len(failed),
             "errors": sorted({f"{type(e).__name__}: {e}"[:200] for e in failed})[:5],
             "seconds": time.monotonic() - started,
+            "setup_retries": getattr(self.dialect, "retries", 0),
         }
 
     async def run(self, plan: RunPlan, start_ns: int) -> dict[str, Any]:
@@ -419,6 +420,7 @@ class LoadGenerator:
             "failed": sum(r["failed"] for r in replies),
             "errors": sorted({e for r in replies for e in r["errors"]})[:5],
             "seconds": time.monotonic() - started,
+            "setup_retries": sum(r["setup_retries"] for r in replies),
         }
 
     def run(self, plan: RunPlan) -> dict[str, int]:
