@@ -20,7 +20,7 @@ export function compareIds(a, b) {
 const STATE_TEXT = {
   sending: "Sending…",
   delivered: "Delivered",
-  pending: "Waiting for a moderator",
+  pending: "Pending review",
   redacted: "Published with parts removed",
   blocked: "Not published",
   failed: "Not sent",
@@ -124,7 +124,9 @@ export class Timeline {
       node.append(line);
     }
     line.dataset.note = note;
-    line.textContent = note ? `${STATE_TEXT[state]}: ${note}` : STATE_TEXT[state];
+    const label = el("span", "state-label", STATE_TEXT[state]);
+    line.replaceChildren(label);
+    if (note) line.append(` — ${note}`);
   }
 
   markOwn(node) {

@@ -17,6 +17,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   handle: $("handle"),
   handleAgain: $("handle-again"),
+  identity: $("identity"),
   connection: $("connection"),
   showResources: $("show-resources"),
   forgetOpen: $("forget-open"),
@@ -776,6 +777,7 @@ function finishForget(removed) {
   ui.catalogView.hidden = true;
   ui.roomView.hidden = true;
   ui.forgetOpen.hidden = true;
+  ui.identity.hidden = true;
   const count = Number.isInteger(removed) ? removed : null;
   ui.goodbyeText.textContent =
     count === null

@@ -26,6 +26,22 @@ T = TypeVar("T")
 
 expect.set_options(timeout=10_000)
 
+# Distinct, ordinary lines over 30 characters: a run of short or repeated messages is held as a flood.
+LINES = (
+    "Good morning, I slept a little better last night.",
+    "The walk around the block really did help today.",
+    "My sister called, which I was not expecting at all.",
+    "I keep a list of small wins now, it sounds silly but works.",
+    "Does anyone else find Sunday evenings the hardest?",
+    "I made soup and actually ate a whole bowl of it.",
+    "Therapy is on Thursday, I am nervous but going.",
+    "The dog insisted on a second walk, so out we went.",
+    "Writing things down before bed quiets my head a bit.",
+    "I told a friend how I was feeling, first time in months.",
+    "Rain all day here, so I stayed in with a good book.",
+    "Thanks for listening yesterday, it meant more than you know.",
+)
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:

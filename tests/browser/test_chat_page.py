@@ -7,6 +7,8 @@ import re
 import httpx
 from playwright.sync_api import WebSocketRoute, expect
 
+from tests.browser.conftest import LINES
+
 
 def members(base_url: str, room: str) -> int:
     rooms = httpx.get(base_url + "/api/rooms").json()["rooms"]
@@ -198,7 +200,7 @@ def test_leave_a_room_and_report_a_message(hubs, people, party, room, shot):
     person.enter(room)
     other = party(hubs[1].ws_url, room)
     expect(person.page.locator("#room-count")).to_have_text("2 people here now")
-    other.say("you are all pathetic")
+    other.say("honestly this whole room is useless")
     expect(person.messages).to_have_count(1)
 
     person.messages.first.get_by_role("button", name=f"Report message from {other.handle}").click()
@@ -231,18 +233,18 @@ def test_lost_history_is_said_after_a_reconnect(start_hub, people, party, room, 
     person = people(hub.http_url, route=route)
     person.enter(room)
     other = party(hub.ws_url, room)
-    other.say("message 1")
+    other.say(LINES[0])
     expect(person.messages).to_have_count(1)
 
     link["offline"] = True
     link["sockets"][-1].close()
     expect(person.page.locator("#connection")).to_have_attribute("data-state", "offline")
-    for n in range(2, 7):
-        other.say(f"message {n}")
+    for line in LINES[1:6]:
+        other.say(line)
     link["offline"] = False
     expect(person.page.locator("#connection")).to_have_text("Connected", timeout=20_000)
     expect(person.page.locator("#notices")).to_contain_text("Some earlier messages are no longer available.")
     expect(person.messages).to_have_count(4)
-    assert person.texts() == ["message 1", "message 4", "message 5", "message 6"]
+    assert person.texts() == [LINES[0], *LINES[3:6]]
     shot(person.page)
     assert person.unexpected_errors(allow="WebSocket") == []
