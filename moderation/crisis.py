@@ -19,6 +19,7 @@ else found is `IDEATION` (escalate, the message stays visible).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from enum import IntEnum
@@ -416,17 +417,18 @@ _MACROS = {
 _FIGURATIVE = PhraseMatcher({"figurative": FIGURATIVE}, {"FIG_SUBJECT": (_FIG_SUBJECT,)})
 _SIGNALS = PhraseMatcher(
     {
-        "safe": SAFE,
         "method": METHOD,
         "goodbye": GOODBYE,
         "ideation_intent": IDEATION_INTENT,
         "ideation": IDEATION,
         "self_injury": SELF_INJURY,
         "distress": DISTRESS,
-        "recovery": RECOVERY,
-        "current": CURRENT,
-        "contrast": CONTRAST,
     },
+    _MACROS,
+)
+# Markers are looked for only once a signal is found; they may overlap signals.
+_MARKERS = PhraseMatcher(
+    {"safe": SAFE, "recovery": RECOVERY, "current": CURRENT, "contrast": CONTRAST},
     _MACROS,
 )
 # Times are matched on their own, so a time inside a signal phrase ("mich heute Nacht umbringen") counts.
@@ -442,29 +444,31 @@ _REASON = {
     "self_injury": "self_harm_self_injury",
 }
 _NONE = CrisisFinding()
+_SENTENCE_MARK = re.compile(r"\.")
 
 
 def assess(message: Normalized) -> CrisisFinding:
     """Judge one normalized message for crisis signals."""
     text = message.squeezed
-    glued = message.obfuscated
-    if not glued and not _SIGNALS.anchored(message.words, message.prefixes, _GATE_LABELS):
+    glued = message.glued
+    if not glued and not _SIGNALS.anchored(message.words, _GATE_LABELS):
         return _NONE
-    if glued or _FIGURATIVE.may_match(message.prefixes):
+    if glued or _FIGURATIVE.anchored(message.words, ("figurative",)):
         for hit in reversed(_FIGURATIVE.find(text, glued)):
             # Blank the figure of speech out; "#" is no word character, so nothing matches across it.
             text = text[: hit.start] + "#" * (hit.end - hit.start) + text[hit.end :]
     hits = _SIGNALS.find(text, glued)
     if not hits:
         return _NONE
-    sentence_ends = [i for i, ch in enumerate(text) if ch == "."]
-    kept = [h for h in hits if h.label in _SIGNAL_LABELS and not _cancelled(h, hits, sentence_ends)]
+    markers = _MARKERS.find(text, glued)
+    sentence_ends = [m.start() for m in _SENTENCE_MARK.finditer(text)] if markers else []
+    kept = [h for h in hits if h.label in _SIGNAL_LABELS and not _cancelled(h, markers, sentence_ends)]
     distress = any(h.label == "distress" for h in hits)
     if not kept:
         return CrisisFinding(distress=distress)
     labels = {h.label for h in kept}
     reasons = {_REASON[label] for label in labels}
-    all_labels = {h.label for h in hits} | {h.label for h in _TIMES.find(text, glued)}
+    all_labels = {h.label for h in markers} | {h.label for h in _TIMES.find(text, glued)}
     plan = "time_strong" in all_labels or (
         "ideation_intent" in labels and not all_labels.isdisjoint({"time_weak", "current"})
     )
@@ -474,10 +478,16 @@ def assess(message: Normalized) -> CrisisFinding:
     return CrisisFinding(risk=risk, reasons=tuple(sorted(reasons)), distress=distress)
 
 
-def _cancelled(signal: Hit, hits: list[Hit], sentence_ends: list[int]) -> bool:
-    """A signal is cancelled by a recovery marker in its sentence, unless contrast or "now" intervenes."""
+def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int]) -> bool:
+    """Is a signal negated (inside a safe phrase such as "I don't want to die"), or cancelled by a
+    recovery marker in its sentence with no contrast word or "current" marker to revive it?"""
+    if any(m.label == "safe" and m.start <= signal.start and m.end >= signal.end for m in markers):
+        return True
     sentence = bisect_left(sentence_ends, signal.start)
-    same = [h for h in hits if bisect_left(sentence_ends, h.start) == sentence]
+    same = [
+        m for m in markers
+        if bisect_left(sentence_ends, m.start) == sentence and (m.end <= signal.start or m.start >= signal.end)
+    ]
     if any(h.label == "current" for h in same):
         return False
     for marker in same:

@@ -170,12 +170,8 @@ def assess(message: Normalized) -> HarassmentFinding:
     doubtful: set[str] = set()
     profanity = False
     # Most messages hold none of the listed words: one set intersection each decides that.
-    if (
-        _ANY_SQUEEZED.isdisjoint(squeezed)
-        and _ANY_EXACT.isdisjoint(folded)
-        and "*" not in message.folded
-        and not _INFIX.search(message.squeezed)
-    ):
+    infix = bool(_INFIX.search(message.squeezed))
+    if _ANY_SQUEEZED.isdisjoint(squeezed) and _ANY_EXACT.isdisjoint(folded) and "*" not in message.folded and not infix:
         squeezed_words: list[str] = []
     else:
         squeezed_words = squeezed
@@ -183,14 +179,14 @@ def assess(message: Normalized) -> HarassmentFinding:
         exact = folded[i]
         if SLURS.has(word, exact):
             harassment.add("harassment_slur")
-        if PROFANITY.has(word, exact) or any(p in word for p in PROFANE_INFIXES):
+        if PROFANITY.has(word, exact) or (infix and _INFIX.search(word)):
             profanity = True
         elif "*" in exact and _masked_profanity(exact):
             profanity = True
         if INSULTS.has(word, exact):
             _judge_insult(squeezed, folded, i, harassment, doubtful)
-    if message.obfuscated or _PHRASES.anchored(message.words, message.prefixes, _PHRASE_LABELS):
-        for hit in _PHRASES.find(message.squeezed, message.obfuscated):
+    if message.glued or _PHRASES.anchored(message.words, _PHRASE_LABELS):
+        for hit in _PHRASES.find(message.squeezed, message.glued):
             if hit.label == "threat":
                 harassment.add("harassment_threat")
             elif hit.label == "targeted":

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from moderation.normalize import fold, squeeze
 
 _WILDCARD = "\x00"
+_WORD_END = "\x01"  # in a trie of gate keys: the key is a whole short word
 _MACRO_BASE = 0xF0000  # private-use code points stand for macros inside expanded phrases
 _MACRO = re.compile(r"<([A-Z_]+)>")
 
@@ -97,7 +98,7 @@ def canonical(phrase: str) -> str:
             out.append(part)
             continue
         wildcard = part.rstrip().endswith("*")
-        folded, _ = fold(" ".join(part.replace("*", " ").split()))
+        folded, *_ = fold(" ".join(part.replace("*", " ").split()))
         text = squeeze(folded) + (_WILDCARD if wildcard else "")
         if not text:
             # Keep the space between two macros, or between a macro and the words around it.
@@ -127,6 +128,8 @@ def _trie_regex(phrases: Iterable[str], macros: Mapping[str, str] | None = None)
         for ch in sorted(node):
             if ch == "":
                 optional = True
+            elif ch == _WORD_END:
+                alternatives.append(_WORD_AFTER + build(node[ch]))
             elif macros and ch in macros:
                 alternatives.append(macros[ch] + build(node[ch]))
             elif ch == _WILDCARD:
@@ -196,6 +199,11 @@ class PhraseMatcher:
             for head, groups in by_head.items()
         }
         self._heads_by_label = {label: frozenset(h) for label, h in heads_by_label.items()}
+        # Finds the words that can start a phrase in one C-level scan, so long messages cost little
+        # Python work: a key of four letters starts any longer word, a shorter key is a whole word.
+        keys = {key if len(key) == 4 else key + _WORD_END for key in by_head}
+        self._starts = re.compile(r"(?<![a-z0-9@*#])" + _trie_regex(keys)) if keys else None
+        self._gates: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
         self._anchors_by_label = {
             label: (
                 frozenset(a for a in anchors if not a.endswith(_WILDCARD)),
@@ -203,29 +211,41 @@ class PhraseMatcher:
             )
             for label, anchors in anchors_by_label.items()
         }
-        self.first_words = frozenset(self._by_head)
 
-    def may_match(self, prefixes: frozenset[str], labels: Iterable[str] | None = None) -> bool:
-        """Cheap test: can a phrase (of the given labels) start in a text whose words have these prefixes?"""
-        if labels is None:
-            return not self.first_words.isdisjoint(prefixes)
-        return any(not self._heads_by_label.get(label, frozenset()).isdisjoint(prefixes) for label in labels)
+    def anchored(self, words: frozenset[str], labels: tuple[str, ...]) -> bool:
+        """Cheap test: does the text hold an uncommon word of some phrase of these labels?
 
-    def anchored(self, words: frozenset[str], prefixes: frozenset[str], labels: Iterable[str]) -> bool:
-        """Stricter cheap test: does the text hold an uncommon word of some phrase of these labels?
-
-        Anchors are whole words, or four-letter prefixes where a phrase ends in a wildcard.
+        Anchors are whole words, or four-letter prefixes where a phrase ends in a wildcard. A text
+        without any anchor cannot match, so the caller can skip `find`.
         """
-        for label in labels:
-            exact, prefix = self._anchors_by_label.get(label, (frozenset(), frozenset()))
-            if not exact.isdisjoint(words) or not prefix.isdisjoint(prefixes):
-                return True
-        return False
+        gate = self._gates.get(labels)
+        if gate is None:
+            exact = frozenset().union(*(self._anchors_by_label.get(l, (frozenset(),))[0] for l in labels))
+            prefix = frozenset().union(*(self._anchors_by_label.get(l, (frozenset(), frozenset()))[1] for l in labels))
+            gate = self._gates[labels] = (exact, prefix)
+        exact, prefix = gate
+        if not exact.isdisjoint(words):
+            return True
+        return bool(prefix) and not prefix.isdisjoint({w[:4] for w in words})
 
     def find(self, squeezed: str, glued: bool = False) -> list[Hit]:
         """Every phrase in the text, in order. `glued`: words may be run together (spaced-letter folding)."""
-        hits = []
+        hits: list[Hit] = []
         labels, by_head = self._labels, self._by_head
+        if not glued:
+            if self._starts is None:
+                return hits
+            end = 0
+            for start in self._starts.finditer(squeezed):
+                position = start.start()
+                if position < end:
+                    continue
+                # What the scan matched is the key itself: four letters, or a whole shorter word.
+                match = by_head[start.group()].match(squeezed, position)
+                if match:
+                    hits.append(Hit(labels[int(match.lastgroup[1:])], position, match.end()))  # type: ignore[index]
+                    end = match.end()
+            return hits
         position = end = 0
         for word in squeezed.split(" "):
             if position >= end:
@@ -291,7 +311,7 @@ class WordSet:
         squeezed, exact = set(), set()
         for pattern in words:
             for word in expand(pattern):
-                folded, _ = fold(word)
+                folded, *_ = fold(word)
                 if " " in folded or not folded:
                     raise ValueError(f"a word set holds single words only: {word!r}")
                 if squeeze(folded) == folded:

@@ -133,17 +133,18 @@ class Normalized:
     `folded`: lower-case ASCII-ish words separated by single spaces, with " . " between sentences;
     letter runs of three or more cut to two ("killlll" -> "kill"). `squeezed`: the same with every
     letter run cut to one ("kill" -> "kil"), which is what phrase lists match against. Both forms
-    have the same tokens in the same order. `words` is the set of squeezed words; `prefixes` holds the first four letters of every squeezed
-    word, for cheap "could this list match at all" tests. `obfuscated` says a folding trick was needed
-    (homoglyphs, leetspeak, spaced-out letters), in which case words may be glued together.
+    have the same tokens in the same order. `words` is the set of squeezed words, for cheap "could
+    this list match at all" tests. `obfuscated` says a folding trick was needed
+    (homoglyphs, leetspeak, spaced-out letters); `glued` that spaced-out letters were joined, so word
+    boundaries inside the joined run are lost and word-based shortcuts must not be trusted.
     """
 
     display: str
     folded: str
     squeezed: str
     words: frozenset[str]
-    prefixes: frozenset[str]
     obfuscated: bool
+    glued: bool = False
 
     @property
     def tokens(self) -> list[str]:
@@ -182,9 +183,10 @@ def _cut_runs(text: str) -> tuple[str, str]:
     return folded, squeezed
 
 
-def fold(text: str) -> tuple[str, bool]:
-    """Return the folded matching form of an already display-cleaned text and whether it was obfuscated."""
-    obfuscated = False
+def fold(text: str) -> tuple[str, bool, bool]:
+    """The folded matching form of an already display-cleaned text, whether it was obfuscated, and
+    whether spaced-out letters were glued together."""
+    obfuscated = glued = False
     if text.isascii():
         s = text.lower().replace("'", "")
     else:
@@ -209,10 +211,10 @@ def fold(text: str) -> tuple[str, bool]:
     s = " . ".join(joined for part in s.split("\n") if (joined := " ".join(part.split())))
     if _SPACED_LETTERS.search(s):
         s = _SPACED_LETTERS.sub(_join_spaced, s)
-        obfuscated = True
+        obfuscated = glued = True
     if "my self" in s:
         s = _MY_SELF.sub("myself", s)
-    return s, obfuscated
+    return s, obfuscated, glued
 
 
 def _join_spaced(match: re.Match[str]) -> str:
@@ -243,8 +245,6 @@ def _fold_leet(s: str) -> tuple[str, bool]:
 def normalize(text: str) -> Normalized:
     """Build every form of one message. Pure; linear in the length of the text."""
     display = clean_display(text)
-    folded, obfuscated = fold(display)
+    folded, obfuscated, glued = fold(display)
     folded, squeezed = _cut_runs(folded)
-    words = frozenset(squeezed.split(" "))
-    prefixes = frozenset(word[:4] for word in words)
-    return Normalized(display, folded, squeezed, words, prefixes, obfuscated)
+    return Normalized(display, folded, squeezed, frozenset(squeezed.split(" ")), obfuscated, glued)

@@ -44,7 +44,6 @@ NOUNS = {
 }
 
 _LANGUAGE_REGION = {"en": "US", "es": "ES", "de": "DE", "fr": "FR", "pt": "BR", "it": "IT", "nl": "NL"}
-_FALLBACK_REGIONS = ("US", "GB", "DE", "FR", "ES", "BR", "PT", "MX", "CA", "AU", "IT", "NL", "IN", "AR", "CO", "CH", "AT", "BE", "IE")
 
 _PHONE = re.compile(r"(?<![\w@/#.,])(?:\+|00|\(\+?)?\d(?:[ \-.()/\u00a0]{0,3}\d){6,16}(?![\w@])")
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d")
@@ -68,6 +67,10 @@ _PROFILE_LINK = re.compile(
     r"kik\.me|signal\.me|linktr\.ee)/[^\s,;)\]]+",
     re.IGNORECASE,
 )
+_PROFILE_HINT = re.compile(
+    r"instagr|facebook|fb\.|twitter|x\.com|tiktok|snapchat|t\.me|telegram|wa\.me|discord|reddit|linkedin|youtube|"
+    r"threads|bsky|onlyfans|twitch|vk\.com|kik\.me|signal\.me|linktr"
+)
 _PLATFORM_WORDS = (
     r"\b(?:insta|instagram|ig|snap|snapchat|sc|twitter|tiktok|telegram|tg|discord|kik|whatsapp|fb|facebook|"
     r"threads|reddit|signal|skype|wechat|bluesky|bsky|mastodon|twitch|youtube|onlyfans|linkedin)\b"
@@ -75,6 +78,12 @@ _PLATFORM_WORDS = (
 # Case-insensitive matching is several times slower in `re`; ASCII text is lowered instead.
 _PLATFORM = re.compile(_PLATFORM_WORDS)
 _PLATFORM_ANY_CASE = re.compile(_PLATFORM_WORDS, re.IGNORECASE)
+_ANY_DIGIT = re.compile(r"\d")
+# The platform names as they appear among a normalized message's squeezed words.
+_PLATFORM_SQUEEZED = frozenset(
+    "insta instagram ig snap snapchat sc twiter tiktok telegram tg discord kik whatsap fb facebok threads redit "
+    "signal skype wechat bluesky bsky mastodon twitch youtube onlyfans linkedin".split()
+)
 _SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")
 _STREET_HINT = re.compile(
     r"\b(?:street|st\b|avenue|ave\b|road|rd\b|lane|ln\b|drive|dr\b|boulevard|blvd|court|ct\b|way\b|place|pl\b|terrace|"
@@ -108,11 +117,14 @@ _ADDRESS_EN = re.compile(
 _ADDRESS_OTHER = re.compile(
     r"\b(?:calle|c/|avenida|avda\.?|av\.|plaza|pza\.?|paseo|camino|carrera|rua|travessa|pra[çc]a|alameda|estrada)\s+"
     r"[\w\s.'-]{2,40}?,?\s*(?:n[ºo°.]\s*)?\d{1,5}[A-Za-z]?\b"
-    r"|\b[A-Za-zÄÖÜäöüß-]{3,}(?:straße|strasse|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b"
     r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse|quai|cours)\s+"
     r"(?:de\s+la\s+|du\s+|des\s+|de\s+l'|de\s+|d')?[\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+){0,3}",
     re.IGNORECASE,
 )
+# German street names end in a suffix joined to the name ("Hauptstraße 12"): find the suffix and
+# number first, then walk back to the start of the word, which avoids a backtracking regex.
+_ADDRESS_DE = re.compile(r"(?:straße|strasse|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b", re.IGNORECASE)
+_WORD_BACK = re.compile(r"[A-Za-zÄÖÜäöüß-]{3,}$")
 _NAME_INTRO = re.compile(
     r"\b(?:my (?:real |full )?name is|i'?m|i am|this is|call|text|ask for|contact|me llamo|mi nombre es|soy|"
     r"ich hei(?:ß|ss)e|mein name ist|ich bin|je m'appelle|je suis|mon nom est|meu nome [ée]|me chamo|eu sou|sou)\s+"
@@ -134,31 +146,40 @@ class PiiDetector:
         self._numbers = frozenset(re.sub(r"\D", "", n) for n in allowed_numbers)
         self._domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
 
-    def find(self, text: str, locale: str = "en") -> list[Span]:
-        """Every piece of personal information in `text`, in order, without overlaps."""
+    def find(self, text: str, locale: str = "en", words: frozenset[str] | None = None) -> list[Span]:
+        """Every piece of personal information in `text`, in order, without overlaps.
+
+        `words`, the message's squeezed words when the caller has them, lets the social-handle check
+        be skipped for messages that name no platform.
+        """
         spans: list[Span] = []
         lower = text.lower() if text.isascii() else text
         seven_digits = bool(_SEVEN_DIGITS.search(text))
-        if "@" in text or " at " in lower or "[at]" in lower or "(at)" in lower or " AT " in text:
-            spans += self._emails(text)
+        if "@" in text or "[at]" in lower or "(at)" in lower or "{at}" in lower or " dot " in lower:
+            spans += self._emails(text, lower)
         if "/" in text:
-            spans += [Span("profile_link", m.start(), m.end()) for m in _PROFILE_LINK.finditer(text)]
-            spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
+            if _PROFILE_HINT.search(lower if lower is not text else text.lower()):
+                spans += [Span("profile_link", m.start(), m.end()) for m in _PROFILE_LINK.finditer(text)]
+            if "u/" in text:
+                spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
         if seven_digits:
             spans += self._phones(text, locale)
-        if _STREET_HINT.search(lower if lower is not text else text.lower()):
-            spans += self._addresses(text)
+        if seven_digits or _ANY_DIGIT.search(text):
+            if _STREET_HINT.search(lower if lower is not text else text.lower()):
+                spans += self._addresses(text)
         if "#" in text:
                 spans += [Span("handle", m.start(), m.end()) for m in _DISCORD_TAG.finditer(text)]
-        spans += self._handles(text, lower)
+        if words is None or not _PLATFORM_SQUEEZED.isdisjoint(words):
+            spans += self._handles(text, lower)
         spans = _without_overlaps(spans)
         if spans:
             spans = _without_overlaps(spans + self._names(text, spans))
         return spans
 
-    def _emails(self, text: str) -> list[Span]:
+    def _emails(self, text: str, lower: str) -> list[Span]:
         found = []
-        for regex in (_EMAIL, _EMAIL_SPELLED):
+        spelled = "[at]" in lower or "(at)" in lower or "{at}" in lower or " dot " in lower or " @ " in lower
+        for regex in (_EMAIL, _EMAIL_SPELLED) if spelled else (_EMAIL,):
             for m in regex.finditer(text):
                 domain = m.group().rsplit("@", 1)[-1].lower()
                 if not self._allowed_domain(domain):
@@ -192,6 +213,10 @@ class PiiDetector:
             if not any(w in _STREET_STOP for w in words):
                 found.append(Span("address", m.start(), m.end()))
         found += [Span("address", m.start(), m.end()) for m in _ADDRESS_OTHER.finditer(text)]
+        for m in _ADDRESS_DE.finditer(text):
+            head = _WORD_BACK.search(text, max(0, m.start() - 40), m.start())
+            if head:
+                found.append(Span("address", head.start(), m.end()))
         return found
 
     def _handles(self, text: str, lower: str) -> list[Span]:
@@ -227,20 +252,21 @@ class PiiDetector:
 
 
 def _is_phone(candidate: str, digits: str, region: str) -> bool:
-    """Does a digit string look like a phone number in the author's region or any common one?"""
-    regions = (None,) if candidate.startswith(("+", "(+", "00")) else (region, *_FALLBACK_REGIONS)
-    text = "+" + candidate[2:] if candidate.startswith("00") else candidate
-    possible = False
-    for r in regions:
+    """Does a digit string look like a phone number? International numbers must fit their country's
+    lengths; national ones only need a phone's length, since any region's format may be meant.
+    """
+    if candidate.startswith(("+", "(+", "00")):
+        text = "+" + candidate[2:] if candidate.startswith("00") else candidate
         try:
-            number = phonenumbers.parse(text, r)
+            return phonenumbers.is_possible_number(phonenumbers.parse(text, None))
         except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return True
-        possible = possible or phonenumbers.is_possible_number(number)
-    # Unassigned but well-formed numbers ("555 123 4567") are still somebody's way to be reached.
-    return possible and len(digits) >= 7
+            return False
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return False
+    # Valid in the author's region, or at least a plausible length for some region's numbers.
+    return phonenumbers.is_valid_number(number) or 7 <= len(digits) <= 15
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:

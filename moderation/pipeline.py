@@ -20,6 +20,7 @@ from moderation.spam import SpamDetector
 from moderation.verdict import Action, Category, ModerationContext, Verdict
 
 PRIORITY_CRISIS = 100
+_ORDER = {category: index for index, category in enumerate(Category)}
 PRIORITY = {
     "harassment_threat": 70,
     Category.HARASSMENT: 60,
@@ -96,7 +97,7 @@ class Pipeline:
         policy = context.policy
         found_crisis = crisis.assess(message)
         found_abuse = harassment.assess(message)
-        spans = self._pii.find(message.display, context.locale or "en")
+        spans = self._pii.find(message.display, context.locale or "en", message.words)
         found_spam = self._spam.assess(message.display, context.recent, spans)
 
         findings: dict[Category, tuple[str, ...]] = {}
@@ -110,14 +111,15 @@ class Pipeline:
             findings[Category.PII] = tuple(sorted({f"pii_{s.kind}" for s in spans}))
         if found_spam.reasons:
             findings[Category.SPAM] = found_spam.reasons
+        doubtful = (*found_abuse.doubtful, *found_spam.doubtful, *(("doubtful_distress",) if found_crisis.distress else ()))
+        if not findings and not doubtful and policy.premoderate_first <= context.session_message_count:
+            # The common case: nothing found, nothing to combine.
+            return Verdict(action=Action.ALLOW, text=message.display)
 
         publish, notify, priority = True, False, 0
         worst, why = Action.ALLOW, ""
         reasons: list[str] = []
-        for category in Category:
-            if category not in findings:
-                continue
-            codes = findings[category]
+        for category, codes in sorted(findings.items(), key=lambda item: _ORDER[item[0]]):
             reasons.extend(codes)
             if category is Category.SELF_HARM:
                 notify, priority = True, PRIORITY_CRISIS
@@ -134,7 +136,6 @@ class Pipeline:
                 worst = action
                 why = WHY.get(codes[0], WHY.get(category, ""))
 
-        doubtful = (*found_abuse.doubtful, *found_spam.doubtful, *(("doubtful_distress",) if found_crisis.distress else ()))
         if doubtful and doubtful_action(policy) is Action.HOLD and worst in (Action.ALLOW, Action.REDACT):
             reasons.extend(sorted(set(doubtful)))
             publish, notify = False, True
@@ -152,7 +153,7 @@ class Pipeline:
         return Verdict(
             action=action,
             text=redact(message.display, spans) if spans else message.display,
-            categories=tuple(findings),
+            categories=tuple(sorted(findings, key=_ORDER.__getitem__)),
             reasons=tuple(reasons),
             author_message=_author_message(action, publish, is_crisis, why, spans),
             priority=priority,
