@@ -11,13 +11,16 @@ import logging
 import time
 import traceback
 from collections import deque
+from typing import Any
 
+import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.handles import random_handle
 from app.protocol import (
     CloseCode,
     ErrorCode,
+    Forget,
     Hello,
     Join,
     Leave,
@@ -28,12 +31,16 @@ from app.protocol import (
     check_text,
     encode,
     message_body,
+    message_id_key,
     parse_client_frame,
 )
 from app.ratelimit import TokenBucket
+from app.review import now_ms
 from app.services import Services
 from app.sessions import InvalidToken, Session, new_session_id
-from moderation.verdict import ModerationContext, RecentMessage, RoomPolicy
+from moderation.queue import PRIORITY_CRISIS, PRIORITY_FLAG, PRIORITY_HELD, PRIORITY_REPORT, ItemKind, NewItem
+from moderation.sanctions import Sanctions
+from moderation.verdict import Action, ModerationContext, RecentMessage, Verdict
 from rooms.backend import BackendUnavailable
 from rooms.fanout import Outbox
 from rooms.hub import Member
@@ -41,6 +48,8 @@ from rooms.hub import Member
 log = logging.getLogger("peerchat.connection")
 
 _RECENT_PER_ROOM = 10
+_CONTEXT_BEFORE = 10
+_CONTEXT_AUTHOR = 5
 
 
 class Connection:
@@ -53,6 +62,8 @@ class Connection:
         self._dropped: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self.member = Member(Outbox(self._settings.outbox_max_bytes, self._on_overflow))
         self.session: Session | None = None
+        self.author_key: str | None = None
+        self.sanctions = Sanctions()
         self._locale = "en"
         self._rooms: set[str] = set()
         self._bucket = TokenBucket(self._settings.rate_burst, self._settings.rate_per_second, time.monotonic())
@@ -72,11 +83,17 @@ class Connection:
                 close_code = self._dropped.result()
             elif reader.done() and not reader.cancelled() and reader.exception() is None:
                 close_code = reader.result()
+            if close_code is not None and close_code != CloseCode.SLOW_CONSUMER:
+                # Let what was queued (a final error or notice) go out before the close frame.
+                self.member.outbox.close_when_drained()
+                await asyncio.wait({writer}, timeout=2.0)
         finally:
             self.member.outbox.close()
             for task in (reader, writer):
                 task.cancel()
             await asyncio.gather(reader, writer, return_exceptions=True)
+            if self.author_key is not None:
+                self._services.registry.remove(self.author_key, self)
             await self._services.hub.leave_all(self.member)
         if close_code is not None:
             try:
@@ -89,6 +106,10 @@ class Connection:
         """End the connection from outside (slow consumer, shutdown, ban)."""
         if not self._dropped.done():
             self._dropped.set_result(code)
+
+    def deliver(self, frame: str) -> None:
+        """Queue a frame for this connection (used by hub-to-hub commands)."""
+        self.member.outbox.push(frame)
 
     def _on_overflow(self) -> None:
         # Called from inside the hub's fan-out loop: only flag it; `run` does the rest.
@@ -142,7 +163,7 @@ class Connection:
 
     # -- frames -------------------------------------------------------------------------------------
 
-    async def _handle(self, frame: Hello | Join | Leave | Send | Report | Ping) -> None:
+    async def _handle(self, frame: Hello | Join | Leave | Send | Report | Forget | Ping) -> None:
         if isinstance(frame, Ping):
             self._push({"type": "pong"})
             return
@@ -159,6 +180,8 @@ class Connection:
             await self._leave(frame)
         elif isinstance(frame, Report):
             await self._report(frame, self.session)
+        elif isinstance(frame, Forget):
+            await self._forget(self.session)
 
     async def _hello(self, frame: Hello) -> None:
         if self.session is not None:
@@ -174,6 +197,14 @@ class Connection:
                     ErrorCode.INVALID_RESUME_TOKEN,
                     "The resume token is invalid or expired; send 'hello' without it for a new session.",
                 ) from None
+            sanctions = await self._services.review.sanctions.get(session.author_key)
+            if sanctions.forgotten:
+                raise ProtocolError(
+                    ErrorCode.INVALID_RESUME_TOKEN, "This session was ended; send 'hello' without a token to start anew."
+                )
+            if sanctions.banned(now_ms()):
+                raise ProtocolError(ErrorCode.BANNED, "This session has been banned by the moderators.")
+            self.sanctions = sanctions
             if not await backend.reserve_handle(session.handle, session.id, ttl):
                 # The handle was given to someone else after this session's claim lapsed.
                 session = Session(session.id, await self._new_handle(session.id), session.started_at)
@@ -181,6 +212,8 @@ class Connection:
             session_id = new_session_id()
             session = Session(session_id, await self._new_handle(session_id), now)
         self.session = session
+        self.author_key = session.author_key
+        self._services.registry.add(session.author_key, self)
         self._locale = (frame.locale or "en").replace("_", "-")
         self._push({"type": "welcome", "handle": session.handle, "resume_token": signer.issue(session, now)})
 
@@ -209,9 +242,19 @@ class Connection:
     async def _leave(self, frame: Leave) -> None:
         if frame.room not in self._rooms:
             raise ProtocolError(ErrorCode.NOT_JOINED, "You are not in this room.", frame.room)
-        self._rooms.discard(frame.room)
-        await self._services.hub.leave(self.member, frame.room)
+        await self.leave_room(frame.room)
         self._push({"type": "left", "room": frame.room})
+
+    async def kick(self, room: str) -> None:
+        """A moderator removed this session from `room`."""
+        if room in self._rooms:
+            await self.leave_room(room)
+            self._push({"type": "kicked", "room": room, "message": "A moderator removed you from this room."})
+
+    async def leave_room(self, room: str) -> None:
+        """Leave a room (the member asked, or a moderator removed them)."""
+        self._rooms.discard(room)
+        await self._services.hub.leave(self.member, room)
 
     async def _send(self, frame: Send, session: Session) -> None:
         room = self._services.catalog.get(frame.room)
@@ -220,6 +263,14 @@ class Connection:
         if frame.room not in self._rooms:
             raise ProtocolError(ErrorCode.NOT_JOINED, "Join the room before sending to it.", frame.client_id)
         text = check_text(frame.text, room.max_text_chars, frame.client_id)
+        muted_until = self.sanctions.muted_until(frame.room, now_ms())
+        if muted_until is not None:
+            raise ProtocolError(
+                ErrorCode.MUTED,
+                "A moderator has muted you here for now; you can read along and write again later.",
+                frame.client_id,
+                (muted_until - now_ms()) / 1000,
+            )
         now = time.monotonic()
         retry_after = self._bucket.take(now)
         if retry_after is not None:
@@ -232,7 +283,7 @@ class Connection:
         recent = self._recent.setdefault(frame.room, deque(maxlen=_RECENT_PER_ROOM))
         context = ModerationContext(
             room=frame.room,
-            policy=RoomPolicy(),
+            policy=self._services.policies[frame.room],
             locale=self._locale,
             session_age_seconds=max(time.time() - session.started_at, 0.0),
             session_message_count=self._sent_count,
@@ -241,6 +292,12 @@ class Connection:
         verdict = self._services.pipeline.judge(text, context)
         recent.append((text, now))
         self._sent_count += 1
+        await self._apply(verdict, frame, text, session)
+
+    async def _apply(self, verdict: Verdict, frame: Send, original: str, session: Session) -> None:
+        """Carry out a moderation verdict: publish or withhold, tell the author, ask for a human."""
+        message_id: str | None = None
+        reasons = list(verdict.reasons)
         if verdict.publish:
             result = await self._services.backend.publish_message(
                 frame.room,
@@ -249,9 +306,97 @@ class Connection:
                 f"{session.author_key}:{frame.client_id}",
                 self._services.retention,
             )
-            self._push({"type": "ack", "client_id": frame.client_id, "id": result.message_id, "room": frame.room})
+            message_id = result.message_id
+            self._push({"type": "ack", "client_id": frame.client_id, "id": message_id, "room": frame.room})
+            if verdict.action == Action.REDACT:
+                self._push({"type": "redacted", "room": frame.room, "client_id": frame.client_id, "id": message_id,
+                            "reasons": reasons, "message": verdict.author_message})
+            if result.duplicate:
+                return  # a retry: everything else already happened the first time
+        elif verdict.action == Action.BLOCK:
+            self._push({"type": "blocked", "room": frame.room, "client_id": frame.client_id, "reasons": reasons,
+                        "message": verdict.author_message})
+        else:
+            self._push({"type": "held", "room": frame.room, "client_id": frame.client_id, "reasons": reasons,
+                        "message": verdict.author_message})
+        if verdict.crisis:
+            notice = self._services.pipeline.resources_for(self._locale).to_json()
+            self._push({"type": "crisis", "room": frame.room, "closing": notice["emergency"], **notice})
+        if verdict.notify_moderators:
+            if verdict.crisis:
+                kind, priority = ItemKind.ESCALATION, max(verdict.priority, PRIORITY_CRISIS)
+            elif not verdict.publish and verdict.action != Action.BLOCK:
+                kind, priority = ItemKind.HELD, verdict.priority or PRIORITY_HELD
+            else:
+                kind, priority = ItemKind.FLAG, verdict.priority or PRIORITY_FLAG
+            before, by_author = await self._context(frame.room, message_id, session.author_key)
+            await self._services.review.submit(
+                NewItem(
+                    kind=kind,
+                    priority=priority,
+                    room=frame.room,
+                    # Moderators see what the person wrote; the room saw `verdict.text`.
+                    text=original if not verdict.publish else verdict.text,
+                    author_handle=session.handle,
+                    author_key=session.author_key,
+                    dedupe_key=f"message:{session.author_key}:{frame.client_id}",
+                    message_id=message_id,
+                    client_id=frame.client_id if message_id is None else None,
+                    categories=tuple(c.value for c in verdict.categories),
+                    reasons=tuple(reasons),
+                    locale=self._locale,
+                    context_before=before,
+                    author_recent=by_author,
+                )
+            )
+
+    async def _context(
+        self, room: str, message_id: str | None, author_key: str
+    ) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
+        """The room's messages just before a message, and the author's recent ones there."""
+        page = await self._services.backend.history(room, None, self._services.retention)
+        stored = page.messages
+        if message_id is not None:
+            cutoff = message_id_key(message_id)
+            stored = [m for m in stored if message_id_key(m.message_id) < cutoff]
+        before = tuple(orjson.loads(m.frame) for m in stored[-_CONTEXT_BEFORE:])
+        by_author = tuple(orjson.loads(m.frame) for m in stored if m.author_key == author_key)[-_CONTEXT_AUTHOR:]
+        return before, by_author
 
     async def _report(self, frame: Report, session: Session) -> None:
         if frame.room not in self._rooms:
             raise ProtocolError(ErrorCode.NOT_JOINED, "Join the room before reporting in it.", frame.message_id)
+        page = await self._services.backend.history(frame.room, None, self._services.retention)
+        position = next((i for i, m in enumerate(page.messages) if m.message_id == frame.message_id), None)
+        if position is None:
+            raise ProtocolError(ErrorCode.UNKNOWN_MESSAGE, "That message is no longer available.", frame.message_id)
+        reported = page.messages[position]
+        message = orjson.loads(reported.frame)
+        earlier = page.messages[:position]
+        await self._services.review.submit(
+            NewItem(
+                kind=ItemKind.REPORT,
+                priority=PRIORITY_REPORT,
+                room=frame.room,
+                text=message["text"],
+                author_handle=message["handle"],
+                author_key=reported.author_key,
+                dedupe_key=f"report:{frame.room}:{frame.message_id}",
+                message_id=frame.message_id,
+                locale=self._locale,
+                context_before=tuple(orjson.loads(m.frame) for m in earlier[-_CONTEXT_BEFORE:]),
+                author_recent=tuple(orjson.loads(m.frame) for m in earlier if m.author_key == reported.author_key)[
+                    -_CONTEXT_AUTHOR:
+                ],
+                report_reason=frame.reason or None,
+            )
+        )
         self._push({"type": "reported", "room": frame.room, "message_id": frame.message_id})
+
+    async def _forget(self, session: Session) -> None:
+        removed = 0
+        for room in self._services.catalog.names:
+            removed += len(await self._services.review.delete_messages(room, author_key=session.author_key))
+        await self._services.review.sanctions.forget(session.author_key, self._settings.token_ttl_seconds)
+        self._push({"type": "forgotten", "removed": removed})
+        self.drop(1000)

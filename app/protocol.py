@@ -35,6 +35,9 @@ class ErrorCode(StrEnum):
     TEXT_TOO_LONG = "text_too_long"
     FORBIDDEN_CHARACTERS = "forbidden_characters"
     RATE_LIMITED = "rate_limited"
+    UNKNOWN_MESSAGE = "unknown_message"
+    MUTED = "muted"
+    BANNED = "banned"
     UNAVAILABLE = "unavailable"
     INTERNAL_ERROR = "internal_error"
 
@@ -46,6 +49,7 @@ class CloseCode:
     POLICY_VIOLATION = 1008  # e.g. no hello in time
     MESSAGE_TOO_BIG = 1009  # a client frame over the size limit
     INTERNAL_ERROR = 1011
+    BANNED = 4003  # a moderator banned the session, or its owner ended it ("leave and forget me")
     SLOW_CONSUMER = 4008  # the connection did not read fast enough; reconnect with `since`
 
 
@@ -117,17 +121,23 @@ class Report(_Frame):
     reason: Annotated[str, Field(max_length=500)] = ""
 
 
+class Forget(_Frame):
+    """"Leave and forget me": remove this session's messages from history and end the session."""
+
+    type: Literal["forget"]
+
+
 class Ping(_Frame):
     """Keep-alive from the application; answered with `pong`."""
 
     type: Literal["ping"]
 
 
-ClientFrame = Annotated[Hello | Join | Leave | Send | Report | Ping, Field(discriminator="type")]
+ClientFrame = Annotated[Hello | Join | Leave | Send | Report | Forget | Ping, Field(discriminator="type")]
 _client_frame = TypeAdapter(ClientFrame)
 
 
-def parse_client_frame(raw: str | bytes) -> Hello | Join | Leave | Send | Report | Ping:
+def parse_client_frame(raw: str | bytes) -> Hello | Join | Leave | Send | Report | Forget | Ping:
     """Turn one websocket message into a typed frame, or raise ProtocolError with a stable code."""
     try:
         data = orjson.loads(raw)

@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from app.moderators import ModeratorService
+    from app.registry import Registry
+    from app.review import ReviewService
+    from app.tasks import BackgroundTasks
+
 from app.sessions import TokenSigner
 from app.settings import Settings
 from moderation.pipeline import Pipeline
+from moderation.verdict import RoomPolicy
 from rooms.backend import Backend, Retention
 from rooms.catalog import Catalog
 from rooms.hub import Hub
@@ -24,6 +31,11 @@ class Services:
     signer: TokenSigner
     pipeline: Pipeline
     hub_id: str
+    policies: dict[str, RoomPolicy]
+    review: ReviewService
+    moderators: ModeratorService
+    registry: Registry
+    tasks: BackgroundTasks
     # Live connections of this process (app.connection.Connection), so shutdown can close them.
     connections: set[Any] = field(default_factory=set)
 

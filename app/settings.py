@@ -41,4 +41,15 @@ class Settings(BaseSettings):
     presence_interval_seconds: float = Field(
         default=10.0, gt=0, description="How often a hub refreshes its member counts in the shared backend."
     )
+    moderator_token_ttl_seconds: int = Field(default=8 * 3600, ge=60, description="Lifetime of a moderator sign-in.")
+    claim_lease_seconds: int = Field(default=120, ge=1, description="How long a claim lasts unless renewed.")
+    crisis_reannounce_seconds: int = Field(
+        default=30, ge=1, description="An unclaimed crisis item is announced again after this, then again..."
+    )
+    sweep_interval_seconds: float = Field(
+        default=1.0, gt=0, description="How often a hub returns lapsed claims and checks time limits."
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list, description="Extra browser origins allowed to call the moderator API (JSON list)."
+    )
     log_level: str = "info"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class BusListener(Protocol):
@@ -34,6 +34,10 @@ class BusListener(Protocol):
 
     def on_resubscribed(self, room: str) -> None:
         """The bus reconnected: live messages of `room` may have been missed."""
+
+    def on_control(self, payload: dict[str, Any]) -> None:
+        """A hub-to-hub command (moderation decisions, sanctions, queue changes). After the bus
+        reconnects, `{"k": "resync"}` says control messages may have been missed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +58,11 @@ class PublishResult:
 
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
-    """One message of a room's history, as its complete `message` frame."""
+    """One message of a room's history, as its complete `message` frame, and who wrote it."""
 
     message_id: str
     frame: str
+    author_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,15 @@ class Backend(ABC):
     @abstractmethod
     async def publish_event(self, room: str, frame: str) -> None:
         """Announce an ephemeral frame to every hub with members in `room`."""
+
+    @abstractmethod
+    async def delete_messages(self, room: str, message_id: str | None, author_key: str | None) -> list[str]:
+        """Remove from history the message `message_id`, or every message by `author_key`; returns
+        the ids removed. Removal does not make a later `since` unrecoverable."""
+
+    @abstractmethod
+    async def publish_control(self, payload: dict[str, Any]) -> None:
+        """Send a hub-to-hub command to every hub, this one included."""
 
     @abstractmethod
     async def set_presence(self, room: str, hub_id: str, count: int, ttl_seconds: float) -> int:

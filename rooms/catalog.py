@@ -23,6 +23,7 @@ class _RoomEntry(BaseModel):
     guidelines: str | None = None
     max_members: int = Field(default=500, ge=1)
     max_text_chars: int | None = Field(default=None, ge=1)
+    hold_timeout_seconds: int = Field(default=600, ge=1)
     moderation: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -43,6 +44,7 @@ class Room:
     guidelines: str
     max_members: int
     max_text_chars: int
+    hold_timeout_seconds: int = 600
     moderation: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -94,6 +96,7 @@ def load_catalog(path: Path | None, default_max_text_chars: int) -> Catalog:
                 guidelines=(entry.guidelines or parsed.guidelines).strip(),
                 max_members=entry.max_members,
                 max_text_chars=entry.max_text_chars or default_max_text_chars,
+                hold_timeout_seconds=entry.hold_timeout_seconds,
                 moderation=entry.moderation,
             )
             for entry in parsed.rooms

@@ -21,7 +21,7 @@ MAX_BATCH_CHARS = 256 * 1024
 class Outbox:
     """Frames waiting to be written to one connection."""
 
-    __slots__ = ("_frames", "_size", "_max_size", "_wakeup", "_on_overflow", "closed")
+    __slots__ = ("_frames", "_size", "_max_size", "_wakeup", "_on_overflow", "closed", "_closing")
 
     def __init__(self, max_size: int, on_overflow: Callable[[], None]) -> None:
         self._frames: deque[str] = deque()
@@ -30,10 +30,11 @@ class Outbox:
         self._wakeup = asyncio.Event()
         self._on_overflow = on_overflow
         self.closed = False
+        self._closing = False
 
     def push(self, frame: str) -> None:
         """Queue a frame; never waits. Past the size limit the outbox closes and reports overflow."""
-        if self.closed:
+        if self.closed or self._closing:
             return
         self._frames.append(frame)
         self._size += len(frame)
@@ -50,10 +51,15 @@ class Outbox:
         self._size = 0
         self._wakeup.set()
 
+    def close_when_drained(self) -> None:
+        """Accept nothing more, but let the writer take what is already waiting, then stop."""
+        self._closing = True
+        self._wakeup.set()
+
     async def next_batch(self) -> str | None:
         """Wait for frames and take them as one newline-delimited text; None once closed."""
         while not self._frames:
-            if self.closed:
+            if self.closed or self._closing:
                 return None
             self._wakeup.clear()
             await self._wakeup.wait()

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -74,6 +76,8 @@ class Hub:
         self._rooms: dict[str, _LocalRoom] = {}
         self._tasks: set[asyncio.Task[object]] = set()
         self._presence_locks: dict[str, asyncio.Lock] = {}
+        # Set by the app: acts on hub-to-hub commands (sanctions, decisions, queue changes).
+        self.control_handler: Callable[[dict[str, Any]], None] | None = None
 
     # -- membership -------------------------------------------------------------------------------
 
@@ -173,6 +177,11 @@ class Hub:
         for member, membership in local.members.items():
             if membership.pending is None:
                 member.outbox.push(frame)
+
+    def on_control(self, payload: dict[str, Any]) -> None:
+        """Hand a hub-to-hub command to the app's handler."""
+        if self.control_handler is not None:
+            self.control_handler(payload)
 
     def on_resubscribed(self, room: str) -> None:
         """The bus reconnected: re-read what may have been missed, holding live messages meanwhile."""

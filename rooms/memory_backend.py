@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.protocol import message_frame, message_id_key
 from rooms.backend import (
@@ -99,7 +100,22 @@ class MemoryBackend(Backend):
             since_key = message_id_key(since)
             entries = [entry for entry in log.entries if entry.key > since_key]
             recovered = since_key >= log.watermark
-        return HistoryPage([StoredMessage(e.message_id, message_frame(room, e.message_id, e.body)) for e in entries], recovered)
+        return HistoryPage(
+            [StoredMessage(e.message_id, message_frame(room, e.message_id, e.body), e.author_key) for e in entries],
+            recovered,
+        )
+
+    async def delete_messages(self, room: str, message_id: str | None, author_key: str | None) -> list[str]:
+        log = self._logs.get(room)
+        if log is None:
+            return []
+        doomed = [e for e in log.entries if e.message_id == message_id or (author_key and e.author_key == author_key)]
+        log.entries = [e for e in log.entries if e not in doomed]
+        return [e.message_id for e in doomed]
+
+    async def publish_control(self, payload: dict[str, Any]) -> None:
+        if self._listener is not None:
+            self._listener.on_control(payload)
 
     async def publish_event(self, room: str, frame: str) -> None:
         if self._listener is not None and room in self._subscribed:

@@ -15,11 +15,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from typing import Any
+
+import orjson
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from app.protocol import message_frame, message_frame_prefix
+from app.protocol import message_frame, message_frame_prefix, message_id_key
 from rooms.backend import (
     Backend,
     BackendUnavailable,
@@ -29,7 +32,6 @@ from rooms.backend import (
     Retention,
     StoredMessage,
 )
-from app.protocol import message_id_key
 
 log = logging.getLogger("peerchat.redis")
 
@@ -88,6 +90,26 @@ end
 return {wm or '', entries}
 """
 
+# KEYS: log   ARGV: message id ('' for none), author key ('' for none)
+_DELETE = """
+local removed = {}
+if ARGV[1] ~= '' then
+  if redis.call('XDEL', KEYS[1], ARGV[1]) == 1 then removed[1] = ARGV[1] end
+end
+if ARGV[2] ~= '' then
+  for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
+    local fields = entry[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'a' and fields[i + 1] == ARGV[2] then
+        redis.call('XDEL', KEYS[1], entry[1])
+        removed[#removed + 1] = entry[1]
+      end
+    end
+  end
+end
+return removed
+"""
+
 # KEYS: presence   ARGV: hub id, count (-1: only read), ttl_ms, channel, room
 _PRESENCE = _LUA_CLOCK + """
 local count = tonumber(ARGV[2])
@@ -126,6 +148,7 @@ class RedisBackend(Backend):
         self._publish = self._client.register_script(_PUBLISH)
         self._history = self._client.register_script(_HISTORY)
         self._presence = self._client.register_script(_PRESENCE)
+        self._delete = self._client.register_script(_DELETE)
         self._listener: BusListener | None = None
         self._reader: asyncio.Task[None] | None = None
         # Channels whose SUBSCRIBE is awaiting Redis's confirmation, and those confirmed at least once:
@@ -142,6 +165,11 @@ class RedisBackend(Backend):
 
     def _channel(self, room: str) -> bytes:
         return f"{self._prefix}{{{room}}}".encode()
+
+    @property
+    def client(self) -> aioredis.Redis:
+        """The command connection pool, shared with the moderation stores."""
+        return self._client
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -226,7 +254,10 @@ class RedisBackend(Backend):
     def _dispatch(self, message: dict) -> None:
         kind = message["type"]
         channel: bytes = message["channel"]
-        if kind == "message":
+        if kind == "message" and channel == self._control:
+            if self._listener is not None:
+                self._listener.on_control(orjson.loads(message["data"]))
+        elif kind == "message":
             listener, room = self._listener, self._channel_rooms.get(channel)
             if listener is None or room is None:
                 return
@@ -240,10 +271,12 @@ class RedisBackend(Backend):
             future = self._pending.pop(channel, None)
             if future is not None and not future.done():
                 future.set_result(None)
-            if channel in self._confirmed:
+            if channel in self._confirmed and self._listener is not None:
                 room = self._channel_rooms.get(channel)
-                if room is not None and self._listener is not None:
+                if room is not None:
                     self._listener.on_resubscribed(room)
+                elif channel == self._control:
+                    self._listener.on_control({"k": "resync"})
             self._confirmed.add(channel)
 
     # -- history --------------------------------------------------------------------------------
@@ -280,8 +313,9 @@ class RedisBackend(Backend):
         messages = []
         for raw_id, fields in entries:
             message_id = raw_id.decode()
-            body = dict(zip(fields[::2], fields[1::2]))[b"b"].decode()
-            messages.append(StoredMessage(message_id, message_frame(room, message_id, body)))
+            values = dict(zip(fields[::2], fields[1::2]))
+            frame = message_frame(room, message_id, values[b"b"].decode())
+            messages.append(StoredMessage(message_id, frame, values.get(b"a", b"").decode()))
         if since is None:
             recovered = True
         elif not watermark:
@@ -289,6 +323,19 @@ class RedisBackend(Backend):
         else:
             recovered = message_id_key(since) >= message_id_key(watermark.decode())
         return HistoryPage(messages, recovered)
+
+    async def delete_messages(self, room: str, message_id: str | None, author_key: str | None) -> list[str]:
+        try:
+            removed = await self._delete(keys=[self._room_key(room, "log")], args=[message_id or "", author_key or ""])
+        except (RedisError, OSError) as exc:
+            raise BackendUnavailable(str(exc)) from exc
+        return [raw.decode() for raw in removed]
+
+    async def publish_control(self, payload: dict[str, Any]) -> None:
+        try:
+            await self._client.publish(self._control, orjson.dumps(payload))
+        except (RedisError, OSError) as exc:
+            raise BackendUnavailable(str(exc)) from exc
 
     async def publish_event(self, room: str, frame: str) -> None:
         try:

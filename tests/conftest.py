@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,18 +12,35 @@ import pytest
 import redis
 
 from tests.support.hubs import HubProcess
+from tests.support.moderators import add_moderator
 from tests.support.redis_server import find_or_start_redis
 
 ROOM_COUNT = 120
+PREMODERATED_COUNT = 40
+MODERATED_COUNT = 20
 
 
 def write_rooms_file(directory: Path) -> Path:
     """A catalog with many interchangeable rooms (one per test) and a few with special limits."""
     lines = ['guidelines = "Be kind."\n']
+    # Delivery tests send floods of near-identical messages, which the spam filter rightly holds at
+    # the default level; their rooms use level 0 (crisis and PII only). The pipeline still runs.
     for index in range(ROOM_COUNT):
-        lines.append(f'[[rooms]]\nname = "room-{index}"\ntitle = "Room {index}"\n')
+        lines.append(f'[[rooms]]\nname = "room-{index}"\ntitle = "Room {index}"\n[rooms.moderation]\nlevel = 0\n')
+    for index in range(MODERATED_COUNT):
+        lines.append(f'[[rooms]]\nname = "moderated-{index}"\ntitle = "Moderated {index}"\n')
     lines.append('[[rooms]]\nname = "tiny"\ntitle = "Tiny"\nmax_members = 2\n')
     lines.append('[[rooms]]\nname = "short"\ntitle = "Short"\nmax_text_chars = 50\n')
+    # Rooms where every message waits for a moderator: items on demand, whatever the text says.
+    for index in range(PREMODERATED_COUNT):
+        lines.append(
+            f'[[rooms]]\nname = "premod-{index}"\ntitle = "Premoderated {index}"\n'
+            f"[rooms.moderation]\npremoderate_first = 100000\n"
+        )
+    lines.append(
+        '[[rooms]]\nname = "quick-hold"\ntitle = "Quick hold"\nhold_timeout_seconds = 1\n'
+        "[rooms.moderation]\npremoderate_first = 100000\n"
+    )
     path = directory / "rooms.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -75,6 +93,26 @@ def another_room(room: str) -> str:
     return f"room-{number}"
 
 
+_premod_numbers = itertools.count()
+_moderated_numbers = itertools.count()
+
+
+@pytest.fixture
+def moderated_room() -> str:
+    """A room of this test's own with the default moderation policy."""
+    number = next(_moderated_numbers)
+    assert number < MODERATED_COUNT, "add moderated rooms to the test catalog"
+    return f"moderated-{number}"
+
+
+@pytest.fixture
+def premod_room() -> str:
+    """A room of this test's own where every message is held for a moderator."""
+    number = next(_premod_numbers)
+    assert number < PREMODERATED_COUNT, "add premoderated rooms to the test catalog"
+    return f"premod-{number}"
+
+
 def hub_env(redis_url: str, key_prefix: str, rooms_file: Path, **extra: str) -> dict[str, str]:
     """Environment of a test hub: generous rate limits so tests are not throttled unless they mean to."""
     return {
@@ -115,3 +153,12 @@ def start_hub(redis_url: str, key_prefix: str, rooms_file: Path) -> Iterator[obj
     yield start
     for hub in started:
         hub.stop()
+
+
+@pytest.fixture(scope="session")
+def team(hubs, redis_url, key_prefix, rooms_file):
+    """Secrets of an admin (created by the first hub at startup) and two moderators (created by the CLI)."""
+    printed = re.search(r"name 'admin' and secret '([^']+)'", hubs[0].log + hubs[1].log)
+    assert printed, "the first hub should print the first admin's secret"
+    env = hub_env(redis_url, key_prefix, rooms_file)
+    return {"admin": printed.group(1), "alice": add_moderator(env, "alice"), "bob": add_moderator(env, "bob")}

@@ -25,6 +25,7 @@ class Recorder:
         self.messages: list[tuple[str, str, str]] = []
         self.events: list[tuple[str, str]] = []
         self.resubscribed: list[str] = []
+        self.controls: list[dict] = []
         self.changed = asyncio.Event()
 
     def on_message(self, room: str, message_id: str, frame: str) -> None:
@@ -37,6 +38,10 @@ class Recorder:
 
     def on_resubscribed(self, room: str) -> None:
         self.resubscribed.append(room)
+        self.changed.set()
+
+    def on_control(self, payload: dict) -> None:
+        self.controls.append(payload)
         self.changed.set()
 
     async def wait_for(self, condition, timeout: float = 10.0) -> None:
@@ -193,3 +198,25 @@ async def test_redis_bus_reconnects_and_reports_rooms_to_resynchronise(redis_url
         assert recorder.messages[0][0] == "g"
     finally:
         await backend.close()
+
+
+async def test_control_messages_reach_every_hub(backend_factory):
+    first, first_recorder = await backend_factory()
+    second, second_recorder = await backend_factory()
+    await first.publish_control({"k": "mute", "author": "abc"})
+    await first_recorder.wait_for(lambda: first_recorder.controls)
+    await second_recorder.wait_for(lambda: second_recorder.controls)
+    assert first_recorder.controls == second_recorder.controls == [{"k": "mute", "author": "abc"}]
+
+
+async def test_deleting_one_message_or_all_of_an_author(backend_factory):
+    backend, _ = await backend_factory()
+    ids = []
+    for author in ("ann", "bob", "ann", "cy"):
+        ids.append((await backend.publish_message("h", message_body(author, "x"), author, None, KEEP)).message_id)
+    assert await backend.delete_messages("h", ids[3], None) == [ids[3]]
+    assert sorted(await backend.delete_messages("h", None, "ann"), key=message_id_key) == [ids[0], ids[2]]
+    page = await backend.history("h", None, KEEP)
+    assert [(m.message_id, m.author_key) for m in page.messages] == [(ids[1], "bob")]
+    # A client that had seen a deleted message can still resume from it.
+    assert (await backend.history("h", ids[0], KEEP)).recovered is True
