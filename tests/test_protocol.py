@@ -81,3 +81,19 @@ def test_message_frames_are_valid_json_with_the_id_and_time(handle, text):
 
 def test_ids_order_by_time_then_sequence():
     assert message_id_key("10-2") < message_id_key("10-10") < message_id_key("11-0")
+
+
+def test_the_protocol_reference_documents_every_error_code_and_client_frame():
+    from pathlib import Path
+
+    from app.protocol import CloseCode, ClientFrame
+
+    reference = (Path(__file__).resolve().parents[1] / "docs" / "protocol.md").read_text()
+    for code in ErrorCode:
+        assert f"`{code.value}`" in reference, code
+    for frame in ClientFrame.__origin__.__args__:  # type: ignore[attr-defined]
+        kind = frame.model_fields["type"].annotation.__args__[0]
+        assert f'"type": "{kind}"' in reference, kind
+    for name, value in vars(CloseCode).items():
+        if name.isupper():
+            assert f"| {value} |" in reference, name
