@@ -88,6 +88,8 @@ FIGURATIVE = (
     "(je meurs|meurs|mourir|mort|morte|morts|mourrais|mourir) de (rire|faim|froid|chaud|envie|honte|peur|fatigue|ennui|soif)",
     "(ca|cela|il|elle|tu|ce|ce boulot|ce travail|cet examen|mon dos|ma tete) (va |)me (tue|tuer|tuent)",
     "(mdr|ptdr) (je suis |jsuis |)(mort|morte)",
+    # "en finir avec cette dépendance", "end things with him": being done with something, not with life
+    "(en finir|den finir|end it|end things|ending it|ending things) (avec|with) (cette|ce|cet|cette|mon|ma|mes|la|le|les|him|her|them|my|the|this|that)",
     # Portuguese
     "(morrendo|morri|morro|morrer|morta|morto|to morta|to morto|estou morta|estou morto) de "
     "(rir|fome|sono|vergonha|saudade|saudades|medo|calor|frio|vontade|cansaco|tedio|sede|ansiedade)",
@@ -163,6 +165,10 @@ IDEATION = (
     "wish i could (just |)(die|disappear|not wake up|sleep forever|stop existing|not exist)",
     "(hope|hoping|praying) i (dont|do not|never) wake up",
     "(i hope i die|hope i die|i hope i dont wake up)",
+    "if i (didnt|did not|never|dont|do not|wouldnt) wake up (tomorrow|again|in the morning|one day|)",
+    "(wouldnt|would not|dont|do not) mind (dying|not waking up|being dead|if i died|if i didnt wake up)",
+    "(relieved|glad|happy|at peace) if i (died|was dead|were dead|didnt wake up|never woke up)",
+    "(cant|cannot|can not|dont think i can|unable to|no longer able to) (keep|go on|continue|carry on) (living|being alive|existing|with life)",
     "(wish|wishing) (it|everything|this|my life) would (all |just |)end",
     "(dont|do not|no longer|dont even|dont really|really dont|just dont|i dont) (want to|wanna) "
     "(live|be alive|exist|wake up|keep living|be around|continue living|go on living|be here anymore|be here any more|live anymore|live like this)",
@@ -172,8 +178,9 @@ IDEATION = (
     "(would be|will be|are|is|d be|be) better off (without me|if i (was|were) (dead|gone)|when im gone|if i died|with me gone|dead)",
     "better off dead",
     "(world|everyone|everybody) (would be|is|will be) better without me",
-    "(nobody|no one|noone) would (miss me|care if i (died|was gone|were gone|disappeared))",
+    "(nobody|no one|noone) would (even |)(miss me|notice|care) (if i (died|was gone|were gone|disappeared|killed myself|was dead)|)",
     "(life|my life) (isnt|is not) worth living",
+    "no (point|reason|sense) in (me |my |)(being alive|living|existing|staying alive|going on)",
     "(tired|sick) of (living|being alive|life)",
     # Spanish
     "(quiero|quisiera|deseo|tengo ganas de|ganas de|me gustaria|pienso en|he pensado en|estoy pensando en|pensando en|intente|trate de) "
@@ -192,6 +199,7 @@ IDEATION = (
     "ich (will|mochte|wurde gerne|wurde am liebsten|moechte|will einfach|mochte einfach) "
     "(sterben|tot sein|nicht mehr leben|nicht mehr da sein|nicht mehr aufwachen|mich umbringen|verschwinden|nicht mehr existieren)",
     "(will|kann|mochte|moechte) nicht mehr leben",
+    "(und |ich |)will (einfach |nur |)(sterben|tot sein)",
     "mich (heute nacht|heute|morgen|am wochenende|jetzt|bald|einfach) (umbringen|umzubringen)",
     "(mich umbringen|mich umzubringen|mir das leben nehmen|mir das leben zu nehmen|meinem leben ein ende setzen|selbstmord begehen|suizid begehen)",
     "(selbstmordgedanken|suizidgedanken|suizidale gedanken|bin suizidal|fuhle mich suizidal|suizidal)",
@@ -202,6 +210,7 @@ IDEATION = (
     "(je veux|jai envie de|envie de|je voudrais|jaimerais|je pense a|je pense|je songe a|jai pense a|jai essaye de) "
     "(mourir|me tuer|me suicider|en finir|crever|disparaitre pour toujours|mettre fin a mes jours|mettre fin a ma vie|ne plus me reveiller|ne plus exister)",
     "(je ne veux plus|je veux plus|jai plus envie de|je nai plus envie de) (vivre|exister|etre la|me reveiller)",
+    "(je veux|jai envie|envie|je vais|besoin|jai besoin) (den finir|d en finir|en finir)",
     "(ils|tout le monde|ma famille|le monde|mes enfants) (seraient|serait|seront|sera) mieux sans moi",
     "(pensees|idees) (suicidaires|de suicide)",
     "(je suis|je me sens|suis) suicidaire",
@@ -267,7 +276,12 @@ METHOD = (
     "a bottle of|a handful of|a fistful of|a box of|every last one of|everything in) (my |the |these |those |)<PILLS>",
     "(saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|stashing|stashed|counting|counted|been saving) "
     "(up |)(my |all my |the |enough |)<PILLS>",
+    "enough <PILLS> (saved|stockpiled|to die|to end it|to kill myself|to overdose|to not wake up)",
+    "(googling|searching|looking up|researching|reading about|looked up|googled|searched|search) "
+    "(for |)(ways|how|methods|the best way|the easiest way) to (die|kill myself|end it|end my life|overdose|commit suicide)",
     "<PILLS> (are |)(saved up|ready|lined up|counted out|stockpiled|in front of me)",
+    "(the |my |)(rope|noose|razor|razors|razor blade|razor blades|blade|blades|gun|pills|knife) (is |are |)(ready|waiting|prepared|in my hand|next to me)",
+    "(swallow|take|down|swallowing|taking|downing) every (pill|tablet|last pill) (in the (house|cabinet|bottle|drawer)|i have|i own|i can find|)",
     "(hang|hanging|hung) myself",
     "(a |the |)noose",
     "(bought|got|have|tied|tying|found) (a|the) (rope|belt) (for|to)",
@@ -414,6 +428,46 @@ _MACROS = {
     "INTENT": (_INTENT_EN,),
     "NUM": (_NUM,),
 }
+# Compositional ideation: a wish or intent followed closely by a death or self-harm term, in one
+# clause, with no negation or other person in between ("I'm so close to ending it", "und will
+# sterben"). This catches phrasings the fixed lists above do not spell out.
+DESIRE = (
+    "(want|wanna|wanted|wanting|ready|wish|wishing|hope|hoping|tempted|decided|close|so close|urge|urges|need|longing|"
+    "thinking about|thinking of|thought about|considering|planning|plan|trying|tried|keep thinking about|fantasize about|"
+    "fantasizing about|dream of|dreaming of)",
+    "(quiero|quisiera|queria|deseo|ganas de|pienso en|pensando en|necesito|prefiero|he decidido|intente)",
+    "(will|mochte|moechte|wunsche|wuensche|wunschte|sehne mich|habe beschlossen|denke daran|denke uber)",
+    "(veux|voudrais|voulais|envie|envie de|pense a|besoin de|jai decide de|jai envie de|jai essaye de)",
+    "(quero|queria|vontade de|penso em|pensando em|preciso|decidi|tentei)",
+)
+INTENT = (
+    "(going to|gonna|will|ill|i will|im going to|im gonna|voy a|me voy a|vou|eu vou|je vais|werde|ich werde)",
+)
+CORE_DEATH = (
+    "(die|dying|be dead|not be alive|not exist|stop existing|not wake up|never wake up|sleep forever|disappear forever|"
+    "being alive|be alive)",
+    "(morir|morirme|estar muerto|estar muerta|no despertar|no despertar nunca|no despertar mas|dejar de existir|desaparecer para siempre)",
+    "(sterben|tot sein|nicht mehr aufwachen|nicht mehr leben|nicht mehr da sein)",
+    "(mourir|crever|ne plus me reveiller|ne plus exister|disparaitre pour toujours)",
+    "(morrer|nao acordar|nao acordar nunca mais|nao acordar mais|sumir para sempre|sumir pra sempre|deixar de existir)",
+)
+CORE_ACTIVE = (
+    "(kill myself|kms|end it|end it all|end things|end everything|end my life|ending it|ending it all|ending things|"
+    "ending my life|take my life|take my own life|taking my life|commit suicide|suicide|unalive myself|off myself|hurt myself|cut myself)",
+    "(matarme|suicidarme|quitarme la vida|acabar con mi vida|acabar con todo|hacerme dano|cortarme)",
+    "(mich umbringen|mich umzubringen|mir das leben nehmen|mich toten|mich ritzen|mich verletzen|es beenden)",
+    "(me tuer|me suicider|en finir|den finir|mettre fin a mes jours|me faire du mal|me scarifier)",
+    "(me matar|me suicidar|tirar minha vida|tirar a minha vida|acabar com tudo|acabar com a minha vida|me cortar|me machucar)",
+)
+_BETWEEN_BLOCKERS = frozenset(
+    "not dont never no nao nicht nie pas ne nunca jamais kein keine him her them you he she they it my his their "
+    "didnt hadnt wont wouldnt isnt".split()
+)
+_PARTS = PhraseMatcher(
+    {"core_active": CORE_ACTIVE, "core_death": CORE_DEATH, "intent": INTENT, "desire": DESIRE}
+)
+_WINDOW = 4
+
 _FIGURATIVE = PhraseMatcher({"figurative": FIGURATIVE}, {"FIG_SUBJECT": (_FIG_SUBJECT,)})
 _SIGNALS = PhraseMatcher(
     {
@@ -458,6 +512,8 @@ def assess(message: Normalized) -> CrisisFinding:
             # Blank the figure of speech out; "#" is no word character, so nothing matches across it.
             text = text[: hit.start] + "#" * (hit.end - hit.start) + text[hit.end :]
     hits = _SIGNALS.find(text, glued)
+    if glued or _PARTS.anchored(message.words, ("core_active", "core_death")):
+        hits = _merge(hits, _composed(text, glued))
     if not hits:
         return _NONE
     markers = _MARKERS.find(text, glued)
@@ -476,6 +532,43 @@ def assess(message: Normalized) -> CrisisFinding:
         reasons.add("self_harm_plan")
     risk = Risk.METHOD if "method" in labels or plan else Risk.IDEATION
     return CrisisFinding(risk=risk, reasons=tuple(sorted(reasons)), distress=distress)
+
+
+def _composed(text: str, glued: bool) -> list[Hit]:
+    """Ideation from a wish or intent closely followed by a death or self-harm term."""
+    parts = _PARTS.find(text, glued)
+    found = []
+    for i, first in enumerate(parts):
+        if first.label not in ("desire", "intent"):
+            continue
+        for second in parts[i + 1 :]:
+            gap = text[first.end : second.start]
+            if gap.count(" ") > _WINDOW or "." in gap or "#" in gap:
+                break
+            if second.label == "core_active" or (second.label == "core_death" and first.label == "desire"):
+                if not any(word in _BETWEEN_BLOCKERS for word in gap.split()) and not _negated(text, first.start):
+                    found.append(Hit("ideation", first.start, second.end))
+                break
+            if second.label == "core_death":
+                break
+    return found
+
+
+def _negated(text: str, start: int) -> bool:
+    """Is the word just before `start` a negation ("don't want to die", "no quiero morir")?"""
+    before = text[max(0, start - 12) : start].split()
+    return bool(before) and before[-1] in _BETWEEN_BLOCKERS and before[-1] not in ("it", "my", "you")
+
+
+def _merge(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
+    """Add composed hits that do not overlap a listed one."""
+    if not extra:
+        return hits
+    merged = list(hits)
+    for hit in extra:
+        if not any(h.start < hit.end and hit.start < h.end for h in hits):
+            merged.append(hit)
+    return sorted(merged, key=lambda h: h.start)
 
 
 def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int]) -> bool:

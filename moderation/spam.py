@@ -21,7 +21,7 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _DOTTED = re.compile(r"\w\.[A-Za-z]{2}")
-_MENTION = re.compile(r"(?<![\w.])@(\w{2,32})")
+_MENTION = re.compile(r"(?<![\w.])@(\w{1,32})")
 _UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
 _LETTER = re.compile(r"[^\W\d_]")
 
