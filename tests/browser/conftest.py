@@ -9,11 +9,15 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import secrets
+import subprocess
+import sys
 import threading
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
@@ -210,3 +214,49 @@ def party(runner: LoopThread) -> Iterator[Any]:
     yield join
     for one in parties:
         runner.run(one.client.close())
+
+
+class Moderator:
+    """A moderator acting through the hub's HTTP API, as the console would (`/api/mod/...`)."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.http = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+    def item_for(self, room: str, text: str) -> dict[str, Any]:
+        """The open queue item of a message (it is queued before the author hears `held`)."""
+        response = self.http.get("/api/mod/items")
+        response.raise_for_status()
+        body = response.json()
+        items = body["items"] if isinstance(body, dict) else body
+        matching = [item for item in items if item["room"] == room and item["text"] == text]
+        assert matching, f"no queue item for {text!r} in {room}: {items}"
+        return matching[0]
+
+    def decide(self, item: dict[str, Any], action: str, **fields: Any) -> None:
+        self.http.post(f"/api/mod/items/{item['id']}/claim").raise_for_status()
+        self.http.post(f"/api/mod/items/{item['id']}/decision", json={"action": action, **fields}).raise_for_status()
+
+    def act(self, item: dict[str, Any], action: str, **fields: Any) -> None:
+        self.http.post(f"/api/mod/items/{item['id']}/claim").raise_for_status()
+        self.http.post(f"/api/mod/items/{item['id']}/actions", json={"action": action, **fields}).raise_for_status()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.fixture
+def moderator(hubs: Any) -> Iterator[Moderator]:
+    """A moderator account of this test (created with `peerchat moderators add`), signed in on a hub."""
+    hub = hubs[0]
+    name = f"mod{secrets.token_hex(4)}"
+    env = {**os.environ, **hub.env}
+    created = subprocess.run(
+        [sys.executable, "-m", "app.cli", "moderators", "add", name],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=30, check=True,
+    )
+    secret = created.stdout.strip().rsplit(" ", 1)[-1]
+    signed_in = httpx.post(hub.http_url + "/api/mod/signin", json={"name": name, "secret": secret}, timeout=10)
+    signed_in.raise_for_status()
+    one = Moderator(hub.http_url, signed_in.json()["token"])
+    yield one
+    one.close()

@@ -54,7 +54,8 @@ def test_redacted_message_shows_the_reason_and_the_published_text(hubs, people, 
     assert person.unexpected_errors() == []
 
 
-def test_held_message_is_pending_review_and_unseen_by_others(hubs, people, party, room, shot):
+def test_held_message_is_pending_review_and_unseen_by_others(hubs, people, party, moderated_room, shot):
+    room = moderated_room
     person = people(hubs[0].http_url)
     person.enter(room)
     other = party(hubs[1].ws_url, room)
@@ -115,3 +116,46 @@ def test_leave_and_forget_me_removes_messages_everywhere(hubs, people, room, sho
     assert stayer.texts() == ["that's okay"]
     shot(leaver.page, "goodbye")
     assert leaver.unexpected_errors() == [] and stayer.unexpected_errors() == []
+
+
+def test_moderator_approves_a_held_message_and_both_people_see_it(hubs, people, premod_room, moderator, shot):
+    author = people(hubs[0].http_url)
+    reader = people(hubs[1].http_url)
+    author.enter(premod_room)
+    reader.enter(premod_room)
+    text = "Can I share something that happened at work today?"
+    author.say(text)
+    mine = author.messages.first
+    expect(mine).to_have_attribute("data-state", "pending")
+    expect(reader.page.locator("#room-count")).to_have_text("2 people here now")
+
+    moderator.decide(moderator.item_for(premod_room, text), "approve")
+    expect(mine).to_have_attribute("data-state", "delivered")
+    expect(reader.messages).to_have_count(1)
+    expect(reader.messages.first.locator(".text")).to_have_text(text)
+    expect(author.messages).to_have_count(1)  # the published copy took the pending one's place
+    shot(author.page)
+    assert author.unexpected_errors() == [] and reader.unexpected_errors() == []
+
+
+def test_muted_person_is_told_and_their_next_message_is_refused_with_the_reason(
+    hubs, people, premod_room, moderator, shot
+):
+    person = people(hubs[0].http_url)
+    person.enter(premod_room)
+    first = "This is my first message here, hello to everyone."
+    person.say(first)
+    expect(person.messages.first).to_have_attribute("data-state", "pending")
+
+    moderator.act(moderator.item_for(premod_room, first), "mute", minutes=30)
+    notice = person.page.locator("#notices .notice[role=alert]")
+    expect(notice).to_contain_text("A message from the moderators")
+    expect(notice).to_contain_text("muted you")
+
+    person.say("Why can I not write anything any more?")
+    refused = person.messages.last
+    expect(refused).to_have_attribute("data-state", "blocked")
+    expect(refused.locator(".state")).to_contain_text("Not published — A moderator has muted you")
+    expect(refused.locator(".state")).to_contain_text("write again in 30 minutes")
+    shot(person.page)
+    assert person.unexpected_errors() == []
