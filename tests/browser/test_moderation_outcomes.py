@@ -159,3 +159,34 @@ def test_muted_person_is_told_and_their_next_message_is_refused_with_the_reason(
     expect(refused.locator(".state")).to_contain_text("write again in 30 minutes")
     shot(person.page)
     assert person.unexpected_errors() == []
+
+
+def test_blocked_message_is_not_published_and_says_why(start_hub, people, tmp_path, shot):
+    # The shared test catalog has no blocking room; this hub gets a strict one of its own.
+    catalog = tmp_path / "strict.toml"
+    catalog.write_text(
+        'guidelines = "Be kind."\n[[rooms]]\nname = "strict"\ntitle = "Strict"\n[rooms.moderation]\nlevel = 4\n',
+        encoding="utf-8",
+    )
+    hub = start_hub(PEERCHAT_ROOMS_FILE=str(catalog))
+    person = people(hub.http_url)
+    person.enter("strict")
+    person.say("you are all pathetic losers, shut up")
+    mine = person.messages.first
+    expect(mine).to_have_attribute("data-state", "blocked")
+    expect(mine.locator(".state")).to_have_text(re.compile(r"^Not published — \S"))
+    expect(person.page.locator("#announcer")).to_contain_text("Your message was not published")
+    shot(person.page)
+    assert person.unexpected_errors() == []
+
+
+def test_kicked_person_is_back_in_the_catalog_with_the_reason(hubs, people, premod_room, moderator):
+    person = people(hubs[0].http_url)
+    person.enter(premod_room)
+    text = "Just testing whether anyone reads this room at all."
+    person.say(text)
+    expect(person.messages.first).to_have_attribute("data-state", "pending")
+    moderator.act(moderator.item_for(premod_room, text), "kick")
+    expect(person.page.locator("#catalog-view")).to_be_visible()
+    expect(person.page.locator("#catalog-view .notice[role=alert]")).to_contain_text("removed you from this room")
+    assert person.unexpected_errors() == []
