@@ -436,7 +436,7 @@ function renderCounts(items) {
     li.dataset.zero = n === 0 ? "true" : "false";
   }
   const waiting = items.filter((item) => item.state === "open").length;
-  setText(ui.openTotal, waiting === 0 ? "Nothing waiting" : `${waiting} waiting for someone`);
+  setText(ui.openTotal, waiting === 0 ? "" : `${waiting} waiting for someone`);
   setText(ui.tabOpenCount, waiting ? String(waiting) : "");
   document.title = waiting ? `(${waiting}) ${TITLE}` : TITLE;
 }
@@ -473,7 +473,7 @@ function showItem(item, { keepInputs }) {
   ui.item.dataset.kind = item.kind;
   ui.item.dataset.state = item.state;
   ui.item.dataset.id = item.id;
-  ui.item.classList.toggle("crisis", item.kind === "escalation");
+  ui.item.parentElement.classList.toggle("crisis", item.kind === "escalation");
 
   setText(ui.itemKind, item.kind === "escalation" ? "Crisis — a person may be in danger" : KIND_LABELS[item.kind]);
   setText(ui.itemTitle, `${KIND_LABELS[item.kind]} in ${item.room}`);
@@ -527,6 +527,8 @@ function renderControls(item) {
   ui.release.disabled = state.busy;
   ui.decisions.disabled = !mine || state.busy;
   ui.authorActions.disabled = !mine || state.busy;
+  ui.decisions.hidden = resolved;
+  ui.authorActions.hidden = resolved;
   for (const node of ui.decisions.querySelectorAll("[data-when]")) {
     node.hidden = node.dataset.when === "published" ? !published : published;
   }
@@ -762,7 +764,7 @@ async function loadStats() {
   setText(ui.statsStatus, "Loading…");
   try {
     const stats = await api("GET", "/api/mod/stats");
-    const open = Object.entries(stats.open_by_kind).map(([kind, n]) => [KIND_LABELS[kind] ?? kind, String(n)]);
+    const open = Object.keys(KIND_LABELS).map((kind) => [KIND_LABELS[kind], String(stats.open_by_kind[kind] ?? 0)]);
     open.push(["Being handled", String(stats.claimed)]);
     fillStats(ui.statsOpen, open);
     fillStats(ui.statsClaim, percentiles(stats.time_to_claim_ms));
@@ -805,6 +807,7 @@ function plural(n, word) {
 function duration(ms) {
   const seconds = ms / 1000;
   if (seconds < 1) return `${Math.round(ms)} ms`;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
   if (seconds < 90) return `${Math.round(seconds)} s`;
   if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
   if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)} h`;

@@ -17,10 +17,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
-from tests.browser.conftest import ARTIFACTS, ROOT
 from tests.support.moderators import add_moderator
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 TITLE_WITH_COUNT = re.compile(r"^\(\d+\) peerchat moderators$")
 
 
@@ -99,21 +97,6 @@ def fresh_moderator(hubs: Any) -> tuple[str, str]:
     return name, add_moderator(hubs[0].env, name)
 
 
-@pytest.fixture
-def shot(request: pytest.FixtureRequest) -> Any:
-    """`shot(page, name, keep=None)`: a screenshot in test-artifacts/, and in docs/screenshots/ as `keep`."""
-    ARTIFACTS.mkdir(exist_ok=True)
-
-    def save(page: Page, name: str = "end", keep: str | None = None, **options: Any) -> None:
-        path = ARTIFACTS / f"{request.node.name}-{name}.png"
-        page.screenshot(path=str(path), **options)
-        if keep is not None:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            (SCREENSHOTS / keep).write_bytes(path.read_bytes())
-
-    return save
-
-
 def hold(party: Any, text: str) -> None:
     """Have a websocket party send `text` to its (premoderated) room and wait until it is held."""
     client_id = party.runner.run(party.client.send(party.room, text))
@@ -152,11 +135,17 @@ def test_sign_in_refuses_a_wrong_secret_and_signs_out(hubs, browser, team, conso
 
 
 def test_crisis_message_shows_resources_to_its_author_and_reaches_the_console_within_a_second(
-    hubs, people, consoles, room, team, shot
+    hubs, people, party, consoles, room, premod_room, team, shot
 ):
     console = consoles(hubs[1].http_url, "alice", team["alice"])
     author = people(hubs[0].http_url)
     author.enter(room)
+    other = party(hubs[1].ws_url, room)
+    # Some conversation first (the item's context), and a held message elsewhere (a mixed queue).
+    other.say("Rough week here too, thank you all for listening.")
+    author.say("Hi everyone, it has been a hard few days.")
+    expect(author.messages.last).to_have_attribute("data-state", "delivered")
+    hold(party(hubs[1].ws_url, premod_room), f"Is anyone else awake right now? ({secrets.token_hex(2)})")
     text = f"I want to end my life tonight ({secrets.token_hex(2)})"
 
     started = time.monotonic()
@@ -188,10 +177,12 @@ def test_crisis_message_shows_resources_to_its_author_and_reaches_the_console_wi
     expect(item.locator("#item-kind")).to_have_text(re.compile(r"^Crisis"))
     expect(item.locator("#item-author")).to_have_text(author.handle)
     expect(item.locator("#item-categories .chip").first).to_be_visible()
+    expect(item.locator("#item-before")).to_contain_text("Rough week here too")
+    expect(item.locator("#item-recent")).to_contain_text("it has been a hard few days")
     expect(console.button("Approve")).to_be_disabled()  # nothing is possible before claiming
     console.claim()
     expect(console.button("Approve")).to_be_enabled()
-    shot(console.page, "crisis", keep="console.png")
+    shot(console.page, "crisis")
 
     console.page.get_by_label("Hand to (crisis-trained)").fill("bob")
     console.button("Hand off").click()
@@ -280,7 +271,7 @@ def test_an_item_claimed_by_someone_else_is_shown_and_locks_the_buttons(
     for name in ("Approve", "Reject", "Edit and approve", "Warn", "Mute", "Remove from room", "Ban"):
         expect(bob.button(name)).to_be_disabled()
     expect(bob.page.get_by_label("Reason (the author sees it)")).to_be_disabled()
-    shot(bob.page, "locked", keep="console-locked.png")
+    shot(bob.page, "locked")
 
     alice.button("Give back").click()
     expect(lock).to_have_text(re.compile(r"^Nobody is handling this item"))
@@ -352,7 +343,7 @@ def test_audit_log_lists_the_actions_and_pages(hubs, party, consoles, premod_roo
     newer = console.page.get_by_role("button", name="Newer")
     older = console.page.get_by_role("button", name="Older")
     expect(newer).to_be_disabled()
-    shot(console.page, "audit", keep="console-audit.png")
+    shot(console.page, "audit")
 
     older.click()
     expect(console.page.locator("#audit-page")).to_have_text("Page 2")
