@@ -142,7 +142,10 @@ class RedisBackend(Backend):
     """Backend for many hub processes sharing one Redis."""
 
     def __init__(self, url: str, prefix: str) -> None:
-        self._client = aioredis.from_url(url, decode_responses=False, health_check_interval=0)
+        # A bounded pool that waits for a free connection: a burst of thousands of joins must queue
+        # for a few dozen connections, not open thousands of them and hit Redis's or the OS's limits.
+        pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=64, timeout=10)
+        self._client = aioredis.Redis(connection_pool=pool, decode_responses=False)
         self._prefix = prefix
         self._pubsub = self._client.pubsub()
         self._publish = self._client.register_script(_PUBLISH)
