@@ -387,3 +387,55 @@ def test_console_is_usable_on_a_tablet_with_the_keyboard(hubs, party, consoles, 
     assert width <= 820, "nothing overflows sideways on a tablet"
     shot(console.page, "tablet", full_page=True)
     assert console.errors == []
+
+
+def test_reports_show_their_reasons_and_lead_to_kick_delete_ban_and_dismiss(hubs, party, consoles, room, team, shot):
+    first_author = party(hubs[0].ws_url, room)
+    second_author = party(hubs[1].ws_url, room)
+    unkind = f"Nobody cares what you think, just go away ({secrets.token_hex(2)})"
+    fine = f"Does anyone have tips for sleeping after a loss? ({secrets.token_hex(2)})"
+    unkind_id = first_author.say(unkind)
+    fine_id = second_author.say(fine)
+    console = consoles(hubs[0].http_url, "alice", team["alice"])
+
+    def report(reporter: Any, message_id: str, reason: str) -> None:
+        reporter.runner.run(reporter.client.send_frame(
+            {"type": "report", "room": room, "message_id": message_id, "reason": reason}))
+        reporter.expect("reported", message_id=message_id)
+
+    report(second_author, unkind_id, "unkind or attacking")
+    report(first_author, fine_id, "spam or advertising")
+
+    expect(console.row(unkind)).to_contain_text("Report")
+    expect(console.row(unkind)).to_contain_text("1 report")
+    console.open(unkind)
+    expect(console.page.locator("#item-reports")).to_have_text("1 report: unkind or attacking")
+    expect(console.page.locator("#item-published")).to_have_text(re.compile(r"^Yes"))
+    expect(console.button("Approve")).to_be_hidden()  # published already: delete or dismiss
+    console.claim()
+    console.button("Remove from room").click()
+    expect(console.result).to_have_text(f"Removed {first_author.handle} from the room.")
+    first_author.expect("kicked", room=room)
+    console.button("Delete message").click()
+    expect(console.result).to_have_text(re.compile(r"^Deleted"))
+    second_author.expect("deleted", room=room, id=unkind_id)
+    expect(console.row(unkind)).to_have_count(0)
+
+    console.open(fine)
+    console.claim()
+    console.page.get_by_label("Ban for (minutes)").fill("60")
+    console.button("Ban").click()
+    expect(console.result).to_have_text(f"Banned {second_author.handle} for 60 min.")
+    second_author.expect("error", code="banned")
+    console.button("Dismiss (no action)").click()
+    expect(console.result).to_have_text(re.compile(r"^Dismissed"))
+    expect(console.row(fine)).to_have_count(0)
+    shot(console.page)
+
+    console.tab("Audit log")
+    rows = console.page.locator("#audit-rows > tr")
+    expect(rows.nth(0)).to_have_attribute("data-action", "dismiss")
+    expect(rows.nth(1)).to_have_attribute("data-action", "ban")
+    expect(rows.nth(2)).to_have_attribute("data-action", "delete")
+    expect(rows.nth(3)).to_have_attribute("data-action", "kick")
+    assert console.errors == []
