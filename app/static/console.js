@@ -595,11 +595,13 @@ async function withItem(path, body, done) {
     state.busy = false;
     if (answer && answer.id) {
       if (answer.state === "resolved") state.items.delete(answer.id);
-      else if (state.items.has(answer.id) || answer.state !== "resolved") state.items.set(answer.id, answer);
+      else state.items.set(answer.id, answer);
       renderQueue();
       if (state.openItem?.id === answer.id) showItem(answer, { keepInputs: true });
     }
     setResult(done(answer), "ok");
+    // A decision hides the buttons, one of which had the focus: keep keyboard users in the item.
+    if (answer?.state === "resolved" && !ui.item.contains(document.activeElement)) ui.itemTitle.focus();
   } catch (error) {
     state.busy = false;
     if (error.item) {

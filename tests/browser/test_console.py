@@ -383,6 +383,7 @@ def test_console_is_usable_on_a_tablet_with_the_keyboard(hubs, party, consoles, 
     console.page.get_by_label("Reason (the author sees it)").fill("Thank you, please post it again later.")
     console.page.keyboard.press("Enter")  # submits the reject form
     expect(console.result).to_have_text(re.compile(r"^Rejected"))
+    expect(console.page.locator("#item-title")).to_be_focused()  # not lost with the hidden buttons
     width = console.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 820, "nothing overflows sideways on a tablet"
     shot(console.page, "tablet", full_page=True)
