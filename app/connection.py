@@ -37,6 +37,7 @@ from app.protocol import (
 from app.ratelimit import TokenBucket
 from app.review import now_ms
 from app.services import Services
+from app.transport import SCOPE_KEY as TRANSPORT_SCOPE_KEY
 from app.sessions import InvalidToken, Session, new_session_id
 from moderation.queue import PRIORITY_CRISIS, PRIORITY_FLAG, PRIORITY_HELD, PRIORITY_REPORT, ItemKind, NewItem
 from moderation.sanctions import Sanctions
@@ -60,7 +61,14 @@ class Connection:
         self._services = services
         self._settings = services.settings
         self._dropped: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self.member = Member(Outbox(self._settings.outbox_max_bytes, self._on_overflow))
+        self.member = Member(
+            Outbox(
+                self._settings.outbox_max_bytes,
+                self._on_overflow,
+                websocket.scope.get(TRANSPORT_SCOPE_KEY),
+                services.flusher,
+            )
+        )
         self.session: Session | None = None
         self.author_key: str | None = None
         self.sanctions = Sanctions()
@@ -74,11 +82,13 @@ class Connection:
 
     async def run(self) -> None:
         """Serve the connection until the client leaves, stalls or breaks the protocol."""
-        writer = asyncio.create_task(self._write_loop())
         reader = asyncio.create_task(self._read_loop())
+        # A direct outbox is written by the process's flusher; otherwise a writer task sends.
+        writer = None if self.member.outbox.direct else asyncio.create_task(self._write_loop())
+        running = {reader} if writer is None else {reader, writer}
         close_code: int | None = None
         try:
-            await asyncio.wait({writer, reader, self._dropped}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({*running, self._dropped}, return_when=asyncio.FIRST_COMPLETED)
             if self._dropped.done():
                 close_code = self._dropped.result()
             elif reader.done() and not reader.cancelled() and reader.exception() is None:
@@ -86,12 +96,13 @@ class Connection:
             if close_code is not None and close_code != CloseCode.SLOW_CONSUMER:
                 # Let what was queued (a final error or notice) go out before the close frame.
                 self.member.outbox.close_when_drained()
-                await asyncio.wait({writer}, timeout=2.0)
+                if writer is not None:
+                    await asyncio.wait({writer}, timeout=2.0)
         finally:
             self.member.outbox.close()
-            for task in (reader, writer):
+            for task in running:
                 task.cancel()
-            await asyncio.gather(reader, writer, return_exceptions=True)
+            await asyncio.gather(*running, return_exceptions=True)
             if self.author_key is not None:
                 self._services.registry.remove(self.author_key, self)
             await self._services.hub.leave_all(self.member)

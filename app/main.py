@@ -25,11 +25,13 @@ from app.sessions import TokenSigner
 from app.settings import Settings
 from app.stores import make_stores
 from app.tasks import BackgroundTasks
+from app.transport import CaptureTransport
 from moderation.config import ModerationConfig
 from moderation.pipeline import Pipeline
 from moderation.verdict import RoomPolicy
 from rooms.backend import Retention
 from rooms.catalog import CatalogError, load_catalog
+from rooms.fanout import Flusher
 from rooms.hub import Hub
 
 log = logging.getLogger("peerchat")
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             moderators=ModeratorService(stores.moderators, settings.moderator_token_ttl_seconds),
             registry=Registry(),
             tasks=BackgroundTasks(),
+            flusher=Flusher(),
         )
         hub.control_handler = lambda payload: handle_control(services, payload)
         app.state.services = services
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ForgetClientAddress)
+    app.add_middleware(CaptureTransport)
     return app
 
 

@@ -17,6 +17,7 @@ from moderation.pipeline import Pipeline
 from moderation.verdict import RoomPolicy
 from rooms.backend import Backend, Retention
 from rooms.catalog import Catalog
+from rooms.fanout import Flusher
 from rooms.hub import Hub
 
 
@@ -36,6 +37,7 @@ class Services:
     moderators: ModeratorService
     registry: Registry
     tasks: BackgroundTasks
+    flusher: Flusher
     # Live connections of this process (app.connection.Connection), so shutdown can close them.
     connections: set[Any] = field(default_factory=set)
 
