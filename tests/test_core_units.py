@@ -102,3 +102,51 @@ def test_handles_look_friendly():
     handle = random_handle()
     adjective, animal, number = handle.split(" ")
     assert adjective.istitle() and animal.istitle() and 0 <= int(number) < 100
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 65_535, 65_536, 300_000])
+async def test_text_frames_parse_back_with_the_websockets_parser(size):
+    from websockets.frames import Frame, Opcode
+    from websockets.streams import StreamReader
+
+    from rooms.fanout import text_frame
+
+    payload = ("é" * size).encode()[:size]
+    reader = StreamReader()
+    reader.feed_data(text_frame(payload))
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        frame = done.value
+    assert frame.opcode == Opcode.TEXT and frame.fin and frame.data == payload
+
+
+async def test_a_direct_outbox_writes_each_pass_as_one_message_over_a_real_socket():
+    from rooms.fanout import Flusher
+
+    received = bytearray()
+    got = asyncio.Event()
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.read(65536):
+            received.extend(data)
+            got.set()
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    _, writer = await asyncio.open_connection("127.0.0.1", port)
+    flusher = Flusher()
+    outboxes = [Outbox(10_000, lambda: None, writer.transport, flusher) for _ in range(2)]
+    shared = ['{"n":1}', '{"n":2}']
+    for frame in shared:
+        for outbox in outboxes:
+            outbox.push(frame)
+    await asyncio.sleep(0)  # the flusher runs at the end of this pass of the loop
+    expected = bytes((0x81, len('{"n":1}\n{"n":2}'))) + b'{"n":1}\n{"n":2}'
+    while len(received) < 2 * len(expected):
+        got.clear()
+        await got.wait()
+    assert bytes(received) == expected * 2
+    writer.close()
+    server.close()
