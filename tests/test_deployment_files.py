@@ -44,3 +44,25 @@ def test_nginx_config_is_valid_when_nginx_is_installed(tmp_path):
     path.write_text(config)
     result = subprocess.run([nginx, "-t", "-c", str(path), "-p", str(tmp_path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_console_script_checks_moderation_one_line_out_per_line_in():
+    import json
+    import sys
+
+    script = Path(sys.executable).parent / "peerchat"
+    lines = [
+        {"text": "call me on +1 415 555 0133"},
+        "not json at all",
+        {"text": "this exam is killing me", "room": "grief"},
+        {"text": "I want to kill myself", "locale": "es"},
+    ]
+    stdin = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    result = subprocess.run([str(script), "moderation", "check"], input=stdin, capture_output=True, text=True,
+                            timeout=120)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0]["action"] == "redact" and "pii" in out[0]["categories"] and "555" not in out[0]["text"]
+    assert "error" in out[1]
+    assert out[2]["action"] == "allow"
+    assert out[3]["action"] == "escalate" and out[3]["categories"] == ["self_harm"]

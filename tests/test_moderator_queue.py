@@ -222,3 +222,21 @@ async def test_the_audit_log_pages_and_moderators_see_only_their_own(hubs, team,
     assert message_id_key(older["entries"][0]["id"]) < message_id_key(everyone["entries"][0]["id"])
     for client in (bob, admin, feed, author):
         await client.close()
+
+
+async def test_an_unclaimed_crisis_is_announced_again_until_someone_claims_it(start_hub, team, moderated_room):
+    hub = start_hub(PEERCHAT_CRISIS_REANNOUNCE_SECONDS="1", PEERCHAT_SWEEP_INTERVAL_SECONDS="0.2")
+    alice = await Moderator.sign_in(hub, "alice", team["alice"])
+    feed = await Feed.open(hub, alice.token)
+    author = await connected(hub.ws_url, moderated_room)
+    await author.send(moderated_room, "I want to kill myself")
+    first = await feed.expect(lambda f: f.get("change") == "new" and f["item"]["room"] == moderated_room)
+    item_id = first["item"]["id"]
+    counts = []
+    for _ in range(2):
+        again = await feed.expect(lambda f: f.get("change") == "reannounced" and f["item"]["id"] == item_id)
+        counts.append(again["item"]["announcements"])
+    assert counts == sorted(counts) and counts[0] >= 2 and counts[1] > counts[0]
+    assert (await alice.claim(item_id)).status_code == 200
+    for client in (alice, feed, author):
+        await client.close()
