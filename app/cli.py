@@ -63,7 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
         app,
         host=settings.host,
         port=settings.port,
-        ws="websockets",
+        ws="websockets-sansio",
         ws_max_size=settings.max_frame_bytes,
         # Compression would cost a deflate per member per message (the same bytes can no longer be
         # written to everyone) and mixes secrets with attacker-chosen text in one compressed stream.

@@ -58,6 +58,14 @@ class _LocalRoom:
     resync_buffer: list[tuple[str, str]] | None = None
 
 
+@dataclass(slots=True)
+class _PresenceSync:
+    requested: int = 0
+    completed: int = 0
+    total: int = 0
+    runner: asyncio.Future[None] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class JoinResult:
     """What a join delivered: the member count after joining and the history page."""
@@ -75,7 +83,7 @@ class Hub:
         self._presence_ttl = presence_ttl_seconds
         self._rooms: dict[str, _LocalRoom] = {}
         self._tasks: set[asyncio.Task[object]] = set()
-        self._presence_locks: dict[str, asyncio.Lock] = {}
+        self._presence: dict[str, _PresenceSync] = {}
         # Set by the app: acts on hub-to-hub commands (sanctions, decisions, queue changes).
         self.control_handler: Callable[[dict[str, Any]], None] | None = None
 
@@ -207,16 +215,39 @@ class Hub:
     # -- presence -----------------------------------------------------------------------------------
 
     async def _sync_presence(self, room: str) -> int:
-        # One update at a time per room, each sending the count current when it runs, so the
-        # stored count can never be overtaken by an older one.
-        lock = self._presence_locks.setdefault(room, asyncio.Lock())
-        async with lock:
-            local = self._rooms.get(room)
-            count = len(local.members) if local is not None else 0
-            total = await self._backend.set_presence(room, self._hub_id, count, self._presence_ttl)
-            if local is not None:
-                local.total_members = total
-        return total
+        """Store this hub's member count of `room` and return the total over all hubs.
+
+        One update at a time per room, each sending the count current when it starts, so a stored
+        count is never overtaken by an older one. Callers that arrive while an update is under way
+        share the next one: a thousand joins after a hub restart cost a few round trips, not a
+        thousand queued ones. Every caller's answer reflects its own change.
+        """
+        state = self._presence.get(room)
+        if state is None:
+            state = self._presence[room] = _PresenceSync()
+        state.requested += 1
+        wanted = state.requested
+        if state.runner is None:
+            state.runner = asyncio.ensure_future(self._run_presence(room, state))
+        while state.completed < wanted:
+            await asyncio.shield(state.runner)  # raises the runner's error, if it failed
+        return state.total
+
+    async def _run_presence(self, room: str, state: _PresenceSync) -> None:
+        try:
+            while state.completed < state.requested:
+                round_of = state.requested
+                local = self._rooms.get(room)
+                count = len(local.members) if local is not None else 0
+                total = await self._backend.set_presence(room, self._hub_id, count, self._presence_ttl)
+                state.total, state.completed = total, round_of
+                if local is not None:
+                    local.total_members = total
+        except Exception:
+            state.completed = state.requested  # the waiters get this error (not a hang); later calls retry
+            raise
+        finally:
+            state.runner = None
 
     async def refresh_presence(self) -> None:
         """Renew this hub's member counts before they expire (called periodically)."""
