@@ -7,8 +7,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
+import threading
 from dataclasses import dataclass, field
+from typing import IO
 
 import redis
 
@@ -46,18 +47,25 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 10.0) -> None:
-        """Start the server and wait until it answers."""
+        """Start the server and wait until it says it accepts connections (its own log line)."""
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
         args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--dir", self.directory,
-                "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "always"]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while not reachable(self.url):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server on port {self.port} did not start")
-            time.sleep(0.02)
+                "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "always",
+                "--logfile", "", "--loglevel", "notice"]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ready = threading.Event()
+
+        def watch(stream: IO[str]) -> None:
+            for line in stream:
+                if "Ready to accept connections" in line:
+                    ready.set()
+            ready.set()  # the process ended: let start() see it at once
+
+        threading.Thread(target=watch, args=(self.process.stdout,), daemon=True).start()
+        if not ready.wait(timeout) or self.process.poll() is not None or not reachable(self.url):
+            raise RuntimeError(f"redis-server on port {self.port} did not start")
 
     def kill(self) -> None:
         """Kill the server at once (no shutdown save), as a crash would."""
