@@ -203,6 +203,9 @@ class PhraseMatcher:
         # Python work: a key of four letters starts any longer word, a shorter key is a whole word.
         keys = {key if len(key) == 4 else key + _WORD_END for key in by_head}
         self._starts = re.compile(r"(?<![a-z0-9@*#])" + _trie_regex(keys)) if keys else None
+        # With glued words a phrase may start at any word whose first one to four letters are a key.
+        # One C-level scan finds those words, so the Python loop runs only where a regex could match.
+        self._glued_starts = re.compile(r"(?<![^ ])(?=" + _trie_regex(by_head) + ")") if by_head else None
         self._gates: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
         self._anchors_by_label = {
             label: (
@@ -246,18 +249,21 @@ class PhraseMatcher:
                     hits.append(Hit(labels[int(match.lastgroup[1:])], position, match.end()))  # type: ignore[index]
                     end = match.end()
             return hits
-        position = end = 0
-        for word in squeezed.split(" "):
-            if position >= end:
-                keys = (word[:4], word[:3], word[:2], word[:1]) if glued else (word[:4],)
-                for key in keys:
-                    regex = by_head.get(key)
-                    match = regex.match(squeezed, position) if regex else None
-                    if match:
-                        hits.append(Hit(labels[int(match.lastgroup[1:])], match.start(), match.end()))  # type: ignore[index]
-                        end = match.end()
-                        break
-            position += len(word) + 1
+        if self._glued_starts is None:
+            return hits
+        end = 0
+        for start in self._glued_starts.finditer(squeezed):
+            position = start.start()
+            if position < end:
+                continue
+            # Longest key first, as before; a slice that runs past the word holds a space and is no key.
+            for size in (4, 3, 2, 1):
+                regex = by_head.get(squeezed[position : position + size])
+                match = regex.match(squeezed, position) if regex else None
+                if match:
+                    hits.append(Hit(labels[int(match.lastgroup[1:])], position, match.end()))  # type: ignore[index]
+                    end = match.end()
+                    break
         return hits
 
 
