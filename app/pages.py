@@ -13,13 +13,13 @@ STATIC_DIR = Path(__file__).parent / "static"
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 async def chat_page() -> FileResponse:
     """The anonymous chat page."""
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
 
-@router.get("/mod")
+@router.api_route("/mod", methods=["GET", "HEAD"])
 async def console_page() -> FileResponse:
     """The moderator console."""
     return FileResponse(STATIC_DIR / "mod.html", media_type="text/html")

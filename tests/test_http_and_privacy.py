@@ -76,3 +76,16 @@ async def test_the_log_never_holds_message_text_tokens_or_client_addresses(start
     assert f":{local_port}" not in log
     addresses = [line for line in log.splitlines() if re.search(r"127\.0\.0\.1", line)]
     assert all("Uvicorn running on" in line for line in addresses), addresses
+
+
+async def test_pages_are_served_with_security_headers(hubs):
+    async with httpx.AsyncClient(base_url=hubs[0].http_url) as http:
+        for path in ("/", "/mod", "/static/chat.js"):
+            for method in ("GET", "HEAD"):
+                response = await http.request(method, path)
+                assert response.status_code == 200, (method, path)
+                policy = response.headers["content-security-policy"]
+                assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+                assert "unsafe-inline" not in policy
+                assert response.headers["x-content-type-options"] == "nosniff"
+                assert response.headers["referrer-policy"] == "no-referrer"
