@@ -122,6 +122,8 @@ _LEET_ANY = re.compile(r"[0-9@$!|€]")
 _LEET_CHARS = re.compile(r"[a-z][0-9@$!|€]|[0-9$|€][a-z]")
 # Letter runs are cut with plain substring replacement: far faster than a back-reference regex.
 _RUNS = tuple((c * 2, c, c * 3) for c in "abcdefghijklmnopqrstuvwxyz")
+# Which letters are doubled at all, found in one scan rather than 26 substring searches of the text.
+_DOUBLED = re.compile(r"([a-z])\1")
 # Punctuation other than sentence ends becomes a space in one C-level pass.
 _PUNCT = "\"#%&'()+,-/:<=>[\\]^_`{}~\t\r"
 _PUNCT_TO_SPACE = str.maketrans({c: " " for c in _PUNCT})
@@ -181,12 +183,13 @@ def squeeze(text: str) -> str:
 def _cut_runs(text: str) -> tuple[str, str]:
     """Both run-cut forms at once: runs of three or more cut to two, and every run cut to one."""
     folded = squeezed = text
-    for pair, single, triple in _RUNS:
-        if pair in squeezed:
-            while triple in folded:
-                folded = folded.replace(triple, pair)
-            while pair in squeezed:
-                squeezed = squeezed.replace(pair, single)
+    # Cutting one letter's runs never creates or removes another letter's, so the order is free.
+    for single in set(_DOUBLED.findall(text)):
+        pair, triple = single * 2, single * 3
+        while triple in folded:
+            folded = folded.replace(triple, pair)
+        while pair in squeezed:
+            squeezed = squeezed.replace(pair, single)
     return folded, squeezed
 
 
