@@ -154,7 +154,9 @@ class PiiDetector:
         """
         spans: list[Span] = []
         lower = text.lower() if text.isascii() else text
-        seven_digits = bool(_SEVEN_DIGITS.search(text))
+        # Most messages hold no digit at all; one cheap scan then rules out phones and addresses.
+        any_digit = bool(_ANY_DIGIT.search(text))
+        seven_digits = any_digit and bool(_SEVEN_DIGITS.search(text))
         if "@" in text or "[at]" in lower or "(at)" in lower or "{at}" in lower or " dot " in lower:
             spans += self._emails(text, lower)
         if "/" in text:
@@ -164,7 +166,7 @@ class PiiDetector:
                 spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
         if seven_digits:
             spans += self._phones(text, locale)
-        if seven_digits or _ANY_DIGIT.search(text):
+        if any_digit:
             if _STREET_HINT.search(lower if lower is not text else text.lower()):
                 spans += self._addresses(text)
         if "#" in text:
