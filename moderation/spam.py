@@ -24,6 +24,10 @@ _DOTTED = re.compile(r"\w\.[A-Za-z]{2}")
 _MENTION = re.compile(r"(?<![\w.])@(\w{1,32})")
 _UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
 _LETTER = re.compile(r"[^\W\d_]")
+# For ASCII text the two classes above are just A-Z and A-Za-z: counted by deleting them from the bytes,
+# which is one C pass instead of a list of one-character matches.
+_ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ASCII_LETTERS = _ASCII_UPPER + _ASCII_UPPER.lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +84,7 @@ class SpamDetector:
             elif mentions >= 3:
                 doubtful.append("doubtful_mentions")
         if len(text) >= s.caps_min_letters and not text.islower():
-            upper = len(_UPPER.findall(text))
-            letters = len(_LETTER.findall(text)) if upper >= s.caps_min_letters * 0.6 else 0
+            upper, letters = _count_caps(text, s.caps_min_letters * 0.6)
             if letters >= s.caps_min_letters:
                 ratio = upper / letters
                 if ratio >= s.caps_ratio:
@@ -117,3 +120,13 @@ class SpamDetector:
                 short += 1
         flood = len(text) <= s.flood_max_chars and short >= s.flood_count
         return repeats, flood
+
+
+def _count_caps(text: str, enough_upper: float) -> tuple[int, int]:
+    """Capital letters in `text`, and all letters (counted only if there are `enough_upper` capitals)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        upper = len(data) - len(data.translate(None, _ASCII_UPPER))
+        return upper, (len(data) - len(data.translate(None, _ASCII_LETTERS)) if upper >= enough_upper else 0)
+    upper = len(_UPPER.findall(text))
+    return upper, (len(_LETTER.findall(text)) if upper >= enough_upper else 0)
