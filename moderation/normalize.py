@@ -220,8 +220,11 @@ def fold(text: str) -> tuple[str, bool, bool]:
         s = _NOT_WORD.sub(" ", s)
     elif not s.isascii() or not _ONLY_WORD.fullmatch(s):
         s = _NOT_WORD_PLAIN.sub(" ", s)
-    # One space between words and a lone "." token between sentences.
-    s = " . ".join(joined for part in s.split("\n") if (joined := " ".join(part.split())))
+    # One space between words and a lone "." token between sentences (most messages are one sentence).
+    if "\n" in s:
+        s = " . ".join(joined for part in s.split("\n") if (joined := " ".join(part.split())))
+    else:
+        s = " ".join(s.split())
     if _SPACED_HINT.search(s) and _SPACED_LETTERS.search(s):
         s = _SPACED_LETTERS.sub(_join_spaced, s)
         obfuscated = glued = True
