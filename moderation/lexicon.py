@@ -221,29 +221,15 @@ class PhraseMatcher:
         scan = self._glued_scan if glued else self._scan
         if scan is None:
             return []
-        at_start, after_separator, group_label = scan
+        regex, group_label = scan
         labels = self._labels
-        hits: list[Hit] = []
-        position = 0
-        match = at_start.match(squeezed)
-        if match:
-            hits.append(Hit(labels[group_label[match.lastgroup]], 0, match.end()))  # type: ignore[index]
-            position = match.end() - 1
-        # A phrase after the first character starts just past a separator; the next one may start
-        # right where the previous phrase ended, so its separator may be that phrase's last character.
-        search = after_separator.search
-        while match := search(squeezed, position):
-            end = match.end()
-            hits.append(Hit(labels[group_label[match.lastgroup]], match.start() + 1, end))  # type: ignore[index]
-            position = end - 1
-        return hits
+        return [Hit(labels[group_label[m.lastgroup]], m.start(), m.end()) for m in regex.finditer(squeezed)]  # type: ignore[index]
 
 
 def _scanner(
     by_head: Mapping[str, Mapping[int, set[str]]], macros: Mapping[str, str], *, glued: bool
-) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]] | None:
-    """The regexes that find a matcher's phrases (at the text's start; after a separator), and the
-    label index of each of their named groups.
+) -> tuple[re.Pattern[str], dict[str, int]] | None:
+    """The regex that finds a matcher's phrases, and the label index of each of its named groups.
 
     It is a trie of the gate keys (the first four letters of a phrase's first word, or the whole word
     when shorter) where each key continues with its phrases' remainders, one named group per label in
@@ -278,12 +264,8 @@ def _scanner(
             alternatives.append(remainders(next(iter(node[""]))))
         return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
-    # A phrase starts at the text's start or after a separator: a space in glued mode, else any
-    # character that cannot be part of a word. The separator is matched, not looked behind for, so
-    # the regex engine skips ahead to candidate separators in C instead of trying every position.
-    body = build(trie)
-    separator = " " if glued else "[^a-z0-9@*#]"
-    return re.compile(body), re.compile(separator + body), group_label
+    start = r"(?<![^ ])" if glued else r"(?<![a-z0-9@*#])"
+    return re.compile(start + build(trie)), group_label
 
 
 def _anchors(phrase: str, macro_phrases: Mapping[str, set[str]], common: set[str]) -> set[str]:
