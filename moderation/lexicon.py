@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from moderation.normalize import fold, squeeze
 
 _WILDCARD = "\x00"
+_WORD_END = "\x01"  # in a trie of gate keys: the key is a whole short word
 _MACRO_BASE = 0xF0000  # private-use code points stand for macros inside expanded phrases
 _MACRO = re.compile(r"<([A-Z_]+)>")
 
@@ -127,6 +128,8 @@ def _trie_regex(phrases: Iterable[str], macros: Mapping[str, str] | None = None)
         for ch in sorted(node):
             if ch == "":
                 optional = True
+            elif ch == _WORD_END:
+                alternatives.append(_WORD_AFTER + build(node[ch]))
             elif macros and ch in macros:
                 alternatives.append(macros[ch] + build(node[ch]))
             elif ch == _WILDCARD:
@@ -186,11 +189,23 @@ class PhraseMatcher:
                         head = _head(full)
                         heads.add(head)
                         by_head.setdefault(head, {}).setdefault(index, set()).add(full)
+        self._by_head = {
+            head: re.compile(
+                "(?:"
+                + "|".join(f"(?P<g{i}>{_trie_regex(groups[i], macro_regex)})" for i in sorted(groups))
+                + ")"
+                + _WORD_AFTER
+            )
+            for head, groups in by_head.items()
+        }
         self._heads_by_label = {label: frozenset(h) for label, h in heads_by_label.items()}
-        # One regex per mode finds every phrase in one C-level scan, so a long message costs no Python
-        # work per word; see `_scanner` for why it behaves exactly like trying one head at a time.
-        self._scan = _scanner(by_head, macro_regex, glued=False)
-        self._glued_scan = _scanner(by_head, macro_regex, glued=True)
+        # Finds the words that can start a phrase in one C-level scan, so long messages cost little
+        # Python work: a key of four letters starts any longer word, a shorter key is a whole word.
+        keys = {key if len(key) == 4 else key + _WORD_END for key in by_head}
+        self._starts = re.compile(r"(?<![a-z0-9@*#])" + _trie_regex(keys)) if keys else None
+        # With glued words a phrase may start at any word whose first one to four letters are a key.
+        # One C-level scan finds those words, so the Python loop runs only where a regex could match.
+        self._glued_starts = re.compile(r"(?<![^ ])(?=" + _trie_regex(by_head) + ")") if by_head else None
         self._gates: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
         self._anchors_by_label = {
             label: (
@@ -218,54 +233,38 @@ class PhraseMatcher:
 
     def find(self, squeezed: str, glued: bool = False) -> list[Hit]:
         """Every phrase in the text, in order. `glued`: words may be run together (spaced-letter folding)."""
-        scan = self._glued_scan if glued else self._scan
-        if scan is None:
-            return []
-        regex, group_label = scan
-        labels = self._labels
-        return [Hit(labels[group_label[m.lastgroup]], m.start(), m.end()) for m in regex.finditer(squeezed)]  # type: ignore[index]
-
-
-def _scanner(
-    by_head: Mapping[str, Mapping[int, set[str]]], macros: Mapping[str, str], *, glued: bool
-) -> tuple[re.Pattern[str], dict[str, int]] | None:
-    """The regex that finds a matcher's phrases, and the label index of each of its named groups.
-
-    It is a trie of the gate keys (the first four letters of a phrase's first word, or the whole word
-    when shorter) where each key continues with its phrases' remainders, one named group per label in
-    label order, so the first label with a phrase at a position wins and takes its longest phrase.
-    A word starts with at most one key, and a shorter key must be the whole word, so in normal mode
-    one key applies per word. With glued words any key the word starts with applies, longest first:
-    a key's longer keys come before its own remainders in the alternation, so the regex tries them first.
-    """
-    if not by_head:
-        return None
-    group_label: dict[str, int] = {}
-    trie: dict[str, dict] = {}
-    for head in by_head:
-        node = trie
-        for ch in head:
-            node = node.setdefault(ch, {})
-        node[""] = {head: {}}
-
-    def remainders(head: str) -> str:
-        parts = []
-        for index in sorted(by_head[head]):
-            name = f"g{len(group_label)}"
-            group_label[name] = index
-            rest = {phrase[len(head) :] for phrase in by_head[head][index]}
-            parts.append(f"(?P<{name}>{_trie_regex(rest, macros)})")
-        body = "(?:" + "|".join(parts) + ")" + _WORD_AFTER
-        return body if glued or len(head) == 4 else _WORD_AFTER + body
-
-    def build(node: dict[str, dict]) -> str:
-        alternatives = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
-        if "" in node:
-            alternatives.append(remainders(next(iter(node[""]))))
-        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-
-    start = r"(?<![^ ])" if glued else r"(?<![a-z0-9@*#])"
-    return re.compile(start + build(trie)), group_label
+        hits: list[Hit] = []
+        labels, by_head = self._labels, self._by_head
+        if not glued:
+            if self._starts is None:
+                return hits
+            end = 0
+            for start in self._starts.finditer(squeezed):
+                position = start.start()
+                if position < end:
+                    continue
+                # What the scan matched is the key itself: four letters, or a whole shorter word.
+                match = by_head[start.group()].match(squeezed, position)
+                if match:
+                    hits.append(Hit(labels[int(match.lastgroup[1:])], position, match.end()))  # type: ignore[index]
+                    end = match.end()
+            return hits
+        if self._glued_starts is None:
+            return hits
+        end = 0
+        for start in self._glued_starts.finditer(squeezed):
+            position = start.start()
+            if position < end:
+                continue
+            # Longest key first, as before; a slice that runs past the word holds a space and is no key.
+            for size in (4, 3, 2, 1):
+                regex = by_head.get(squeezed[position : position + size])
+                match = regex.match(squeezed, position) if regex else None
+                if match:
+                    hits.append(Hit(labels[int(match.lastgroup[1:])], position, match.end()))  # type: ignore[index]
+                    end = match.end()
+                    break
+        return hits
 
 
 def _anchors(phrase: str, macro_phrases: Mapping[str, set[str]], common: set[str]) -> set[str]:
