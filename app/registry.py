@@ -19,6 +19,8 @@ class ModeratorFeed(Protocol):
 
     def deliver(self, frame: str) -> None: ...
 
+    async def resync(self) -> None: ...
+
 
 class Registry:
     """Local connections indexed so a hub-to-hub command reaches the right ones in O(1)."""
