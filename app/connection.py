@@ -42,7 +42,7 @@ from app.sessions import InvalidToken, Session, new_session_id
 from moderation.queue import PRIORITY_CRISIS, PRIORITY_FLAG, PRIORITY_HELD, PRIORITY_REPORT, ItemKind, NewItem
 from moderation.sanctions import Sanctions
 from moderation.verdict import Action, ModerationContext, RecentMessage, Verdict
-from rooms.backend import BackendUnavailable
+from rooms.backend import BackendUnavailable, StoredMessage
 from rooms.fanout import Outbox
 from rooms.hub import Member
 
@@ -370,9 +370,7 @@ class Connection:
         if message_id is not None:
             cutoff = message_id_key(message_id)
             stored = [m for m in stored if message_id_key(m.message_id) < cutoff]
-        before = tuple(orjson.loads(m.frame) for m in stored[-_CONTEXT_BEFORE:])
-        by_author = tuple(orjson.loads(m.frame) for m in stored if m.author_key == author_key)[-_CONTEXT_AUTHOR:]
-        return before, by_author
+        return _context_of(stored, author_key)
 
     async def _report(self, frame: Report, session: Session) -> None:
         if frame.room not in self._rooms:
@@ -383,7 +381,7 @@ class Connection:
             raise ProtocolError(ErrorCode.UNKNOWN_MESSAGE, "That message is no longer available.", frame.message_id)
         reported = page.messages[position]
         message = orjson.loads(reported.frame)
-        earlier = page.messages[:position]
+        before, by_author = _context_of(page.messages[:position], reported.author_key)
         await self._services.review.submit(
             NewItem(
                 kind=ItemKind.REPORT,
@@ -395,10 +393,8 @@ class Connection:
                 dedupe_key=f"report:{frame.room}:{frame.message_id}",
                 message_id=frame.message_id,
                 locale=self._locale,
-                context_before=tuple(orjson.loads(m.frame) for m in earlier[-_CONTEXT_BEFORE:]),
-                author_recent=tuple(orjson.loads(m.frame) for m in earlier if m.author_key == reported.author_key)[
-                    -_CONTEXT_AUTHOR:
-                ],
+                context_before=before,
+                author_recent=by_author,
                 report_reason=frame.reason or None,
             )
         )
@@ -411,3 +407,14 @@ class Connection:
         await self._services.review.sanctions.forget(session.author_key, self._settings.token_ttl_seconds)
         self._push({"type": "forgotten", "removed": removed})
         self.drop(1000)
+
+
+def _context_of(
+    earlier: list[StoredMessage], author_key: str
+) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
+    """A queue item's context: the room's last messages before it, and its author's last ones there."""
+    by_author = [m for m in earlier if m.author_key == author_key][-_CONTEXT_AUTHOR:]
+    return (
+        tuple(orjson.loads(m.frame) for m in earlier[-_CONTEXT_BEFORE:]),
+        tuple(orjson.loads(m.frame) for m in by_author),
+    )
