@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from app.protocol import message_id_key
+from app.tasks import BackgroundTasks
 from rooms.backend import Backend, HistoryPage, Retention
 from rooms.fanout import Outbox
 
@@ -82,7 +83,7 @@ class Hub:
         self._hub_id = hub_id
         self._presence_ttl = presence_ttl_seconds
         self._rooms: dict[str, _LocalRoom] = {}
-        self._tasks: set[asyncio.Task[object]] = set()
+        self._tasks = BackgroundTasks()
         self._presence: dict[str, _PresenceSync] = {}
         # Set by the app: acts on hub-to-hub commands (sanctions, decisions, queue changes).
         self.control_handler: Callable[[dict[str, Any]], None] | None = None
@@ -147,8 +148,8 @@ class Hub:
             del self._rooms[room]
             if local.subscription is not None:
                 local.subscription.cancel()
-            self._spawn(self._backend.unsubscribe(room))
-        self._spawn(self._sync_presence(room))
+            self._tasks.spawn(self._backend.unsubscribe(room), "unsubscribe")
+        self._tasks.spawn(self._sync_presence(room), "presence")
 
     async def leave_all(self, member: Member) -> None:
         """Remove `member` from every room it is in (its connection ended)."""
@@ -197,7 +198,7 @@ class Hub:
         if local is None or local.resync_buffer is not None:
             return
         local.resync_buffer = []
-        self._spawn(self._resync(local))
+        self._tasks.spawn(self._resync(local), "resync")
 
     async def _resync(self, local: _LocalRoom) -> None:
         since = f"{local.last_key[0]}-{local.last_key[1]}" if local.last_key != _NO_MESSAGE else None
@@ -256,18 +257,6 @@ class Hub:
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
-    def _spawn(self, coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[object]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.warning("hub background step failed: %s", type(task.exception()).__name__)
-
     async def close(self) -> None:
         """Cancel and await every background step the hub started."""
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close()
