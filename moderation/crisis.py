@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 from enum import IntEnum
+from operator import attrgetter
 
 from moderation.lexicon import Hit, PhraseMatcher
 from moderation.normalize import Normalized
@@ -36,8 +37,7 @@ class Risk(IntEnum):
     METHOD = 2
 
 
-@dataclass(frozen=True, slots=True)
-class CrisisFinding:
+class CrisisFinding(NamedTuple):
     """What the crisis stage found: the risk, stable reason codes, and whether distress was seen."""
 
     risk: Risk = Risk.NONE
@@ -489,7 +489,11 @@ _MARKERS = PhraseMatcher(
 _TIMES = PhraseMatcher({"time_strong": TIME_STRONG, "time_weak": TIME_WEAK})
 _SIGNAL_LABELS = {"method", "goodbye", "ideation_intent", "ideation", "self_injury"}
 # Only these labels can change a verdict; markers such as "but" or "today" matter only beside them.
-_GATE_LABELS = (*_SIGNAL_LABELS, "distress")
+_SIGNAL_GATE = _SIGNALS.gate(*_SIGNAL_LABELS, "distress")
+_FIGURATIVE_GATE = _FIGURATIVE.gate("figurative")
+_PARTS_GATE = _PARTS.gate("core_active", "core_death")
+_MARKERS_GATE = _MARKERS.gate("safe", "recovery", "current", "contrast")
+_TIMES_GATE = _TIMES.gate("time_strong", "time_weak")
 _REASON = {
     "method": "self_harm_method",
     "goodbye": "self_harm_goodbye",
@@ -498,6 +502,7 @@ _REASON = {
     "self_injury": "self_harm_self_injury",
 }
 _NONE = CrisisFinding()
+_START = attrgetter("start")
 _SENTENCE_MARK = re.compile(r"\.")
 
 
@@ -505,26 +510,30 @@ def assess(message: Normalized) -> CrisisFinding:
     """Judge one normalized message for crisis signals."""
     text = message.squeezed
     glued = message.glued
-    if not glued and not _SIGNALS.anchored(message.words, _GATE_LABELS):
+    if not glued and not _SIGNAL_GATE.admits(message.words):
         return _NONE
-    if glued or _FIGURATIVE.anchored(message.words, ("figurative",)):
+    if glued or _FIGURATIVE_GATE.admits(message.words):
         for hit in reversed(_FIGURATIVE.find(text, glued)):
             # Blank the figure of speech out; "#" is no word character, so nothing matches across it.
             text = text[: hit.start] + "#" * (hit.end - hit.start) + text[hit.end :]
     hits = _SIGNALS.find(text, glued)
-    if glued or _PARTS.anchored(message.words, ("core_active", "core_death")):
+    if glued or _PARTS_GATE.admits(message.words):
         hits = _merge(hits, _composed(text, glued))
     if not hits:
         return _NONE
-    markers = _MARKERS.find(text, glued)
-    sentence_ends = [m.start() for m in _SENTENCE_MARK.finditer(text)] if markers else []
-    kept = [h for h in hits if h.label in _SIGNAL_LABELS and not _cancelled(h, markers, sentence_ends)]
-    distress = any(h.label == "distress" for h in hits)
+    markers = _MARKERS.find(text, glued) if glued or _MARKERS_GATE.admits(message.words) else []
+    kept = [h for h in hits if h.label in _SIGNAL_LABELS]
+    if markers:
+        sentence_ends = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+        kept = [h for h in kept if not _cancelled(h, markers, sentence_ends)]
+    distress = "distress" in {h.label for h in hits}
     if not kept:
         return CrisisFinding(distress=distress)
     labels = {h.label for h in kept}
     reasons = {_REASON[label] for label in labels}
-    all_labels = {h.label for h in markers} | {h.label for h in _TIMES.find(text, glued)}
+    all_labels = {h.label for h in markers}
+    if glued or _TIMES_GATE.admits(message.words):
+        all_labels |= {h.label for h in _TIMES.find(text, glued)}
     plan = "time_strong" in all_labels or (
         "ideation_intent" in labels and not all_labels.isdisjoint({"time_weak", "current"})
     )
@@ -546,7 +555,7 @@ def _composed(text: str, glued: bool) -> list[Hit]:
             if gap.count(" ") > _WINDOW or "." in gap or "#" in gap:
                 break
             if second.label == "core_active" or (second.label == "core_death" and first.label == "desire"):
-                if not any(word in _BETWEEN_BLOCKERS for word in gap.split()) and not _negated(text, first.start):
+                if _BETWEEN_BLOCKERS.isdisjoint(gap.split()) and not _negated(text, first.start):
                     found.append(Hit("ideation", first.start, second.end))
                 break
             if second.label == "core_death":
@@ -568,7 +577,7 @@ def _merge(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
     for hit in extra:
         if not any(h.start < hit.end and hit.start < h.end for h in hits):
             merged.append(hit)
-    return sorted(merged, key=lambda h: h.start)
+    return sorted(merged, key=_START)
 
 
 def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int]) -> bool:

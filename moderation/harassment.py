@@ -11,14 +11,13 @@ someone to kill themselves, and slurs are harassment wherever they appear.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from moderation.lexicon import PhraseMatcher, word_set
 from moderation.normalize import Normalized
 
 
-@dataclass(frozen=True, slots=True)
-class HarassmentFinding:
+class HarassmentFinding(NamedTuple):
     """What the stage found. `reasons` are stable codes; `doubtful` holds codes for level 4 only."""
 
     harassment: tuple[str, ...] = ()
@@ -148,7 +147,7 @@ _PHRASES = PhraseMatcher(
     {"threat": THREATS, "targeted": TARGETED, "insult": INSULT_PHRASES},
     {"GROUPS": ("(women|men|gays|muslims|jews|immigrants|refugees|blacks|trans people|addicts|junkies|all of you|people like you)",)},
 )
-_PHRASE_LABELS = ("threat", "targeted", "insult")
+_PHRASE_GATE = _PHRASES.gate("threat", "targeted", "insult")
 _REFLEXIVE = frozenset({"yourself", "urself", "yourselves"})
 _POSSESSIVE = frozenset({"your", "dein", "deine", "deinen", "ton", "ta", "seu", "sua", "tus"})
 _WINDOW = 5
@@ -190,7 +189,7 @@ def assess(message: Normalized) -> HarassmentFinding:
             profanity = True
         if INSULTS.has(word, exact):
             _judge_insult(squeezed, folded, i, harassment, doubtful)
-    if message.glued or _PHRASES.anchored(message.words, _PHRASE_LABELS):
+    if message.glued or _PHRASE_GATE.admits(message.words):
         for hit in _PHRASES.find(message.squeezed, message.glued):
             if hit.label == "threat":
                 harassment.add("harassment_threat")

@@ -9,21 +9,21 @@ Phrase lists are written the way people type, in a tiny grammar, and expanded at
   multiplied out, which keeps big cross products ("take all my <PILLS>") cheap to build.
 
 Every expanded phrase goes through the same folding as messages, so a list never has to spell
-accents, apostrophes or doubled letters. All phrases of a matcher become one regex shaped like a
-trie: Python's ``re`` then fails fast at positions where no phrase can start, which keeps a
-several-hundred-phrase list at a couple of microseconds per message.
+accents, apostrophes or doubled letters. Phrases are grouped by their first letters, and each group
+becomes one regex shaped like a trie; one C-level scan finds the few words where a group can start,
+which keeps a list of tens of thousands of expanded phrases at a couple of microseconds per message.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from moderation.normalize import fold, squeeze
 
 _WILDCARD = "\x00"
-_WORD_END = "\x01"  # in a trie of gate keys: the key is a whole short word
+_WORD_END = "\x01"  # in a phrase: the word before it must end there
 _MACRO_BASE = 0xF0000  # private-use code points stand for macros inside expanded phrases
 _MACRO = re.compile(r"<([A-Z_]+)>")
 
@@ -41,10 +41,10 @@ _COMMON = (
     "everything someone anyone over off ok okay yeah yes how why who"
 )
 _WORD_AFTER = r"(?![a-z0-9*])"
+_KEY_LETTERS = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One phrase found in a message: its label and where it sits in the squeezed text."""
 
     label: str
@@ -150,9 +150,9 @@ def _trie_regex(phrases: Iterable[str], macros: Mapping[str, str] | None = None)
 class PhraseMatcher:
     """Finds labelled phrases in the squeezed form of a message, without overlaps.
 
-    Phrases are grouped by the first four letters of their first word, and each group is one small
-    trie regex; a message is scanned word by word and only words that can start a phrase run a
-    regex. At one position the labels are tried in the order given and the first label with a
+    Phrases are grouped by their first few letters (a key, see `_key`), and each group is one small
+    trie regex; one scan finds the words where a key starts, and only there does a group's regex
+    run. At one position the labels are tried in the order given and the first label with a
     phrase there wins, taking its longest phrase; so list specific labels (negated forms, methods)
     before general ones (time words, contrast words).
     """
@@ -168,14 +168,12 @@ class PhraseMatcher:
             macro_regex[names[name]] = "(?:" + _trie_regex(phrases) + ")"
             macro_phrases[names[name]] = phrases
         common = {canonical(w) for w in _COMMON.split()}
-        by_head: dict[str, dict[int, set[str]]] = {}
-        heads_by_label: dict[str, set[str]] = {}
+        phrases_by_key: dict[str, dict[int, set[str]]] = {}
         anchors_by_label: dict[str, set[str]] = {}
         self._labels: list[str] = []
         for label, patterns in lists.items():
             index = len(self._labels)
             self._labels.append(label)
-            heads = heads_by_label.setdefault(label, set())
             anchors = anchors_by_label.setdefault(label, set())
             for pattern in patterns:
                 for raw in expand(_MACRO.sub(lambda m: names[m.group(1)], pattern)):
@@ -186,27 +184,32 @@ class PhraseMatcher:
                     starts = macro_phrases[phrase[0]] if phrase[0] in macro_phrases else ("",)
                     for start in starts:
                         full = start + phrase[1:] if start else phrase
-                        head = _head(full)
-                        heads.add(head)
-                        by_head.setdefault(head, {}).setdefault(index, set()).add(full)
-        self._by_head = {
-            head: re.compile(
-                "(?:"
-                + "|".join(f"(?P<g{i}>{_trie_regex(groups[i], macro_regex)})" for i in sorted(groups))
-                + ")"
-                + _WORD_AFTER
-            )
-            for head, groups in by_head.items()
-        }
-        self._heads_by_label = {label: frozenset(h) for label, h in heads_by_label.items()}
-        # Finds the words that can start a phrase in one C-level scan, so long messages cost little
-        # Python work: a key of four letters starts any longer word, a shorter key is a whole word.
-        keys = {key if len(key) == 4 else key + _WORD_END for key in by_head}
-        self._starts = re.compile(r"(?<![a-z0-9@*#])" + _trie_regex(keys)) if keys else None
-        # With glued words a phrase may start at any word whose first one to four letters are a key.
-        # One C-level scan finds those words, so the Python loop runs only where a regex could match.
-        self._glued_starts = re.compile(r"(?<![^ ])(?=" + _trie_regex(by_head) + ")") if by_head else None
-        self._gates: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
+                        phrases_by_key.setdefault(_key(full), {}).setdefault(index, set()).add(full)
+        groups_by_key = _prefix_free(phrases_by_key)
+
+        def compile_group(groups: dict[int, set[str]]) -> re.Pattern[str]:
+            alternatives = (f"(?P<g{i}>{_trie_regex(groups[i], macro_regex)})" for i in sorted(groups))
+            return re.compile("(?:" + "|".join(alternatives) + ")" + _WORD_AFTER)
+
+        # Words run together are matched as if spaced ("wantto die"), except a first word of fewer
+        # than four letters, which must stand alone: "f u" is an insult, the "fu" of "kung fu" is
+        # not. Glued text (spaced-letter folding) has lost its word boundaries, so there it may run on.
+        self._glued_by_key: dict[str, re.Pattern[str]] = {}
+        self._by_key: dict[str, re.Pattern[str]] = {}
+        for key, groups in groups_by_key.items():
+            strict = {i: {_short_head_alone(p) for p in phrases} for i, phrases in groups.items()}
+            self._glued_by_key[key] = compile_group(groups)
+            self._by_key[key] = compile_group(strict) if strict != groups else self._glued_by_key[key]
+        # Finds where a phrase can start in one C-level scan, so long messages cost little Python
+        # work. A key is up to the first _KEY_LETTERS letters of a phrase, across words: a key of one
+        # short common word ("i") would make nearly every message a candidate at nearly every "i".
+        # Letters may be spaced apart or run together, as the phrase regexes allow, and the scan
+        # only looks ahead, so a failed candidate never hides a phrase starting in its next word.
+        # The matching forms hold only [a-z0-9@*#.] and single spaces, so a word starts at the
+        # beginning or after a space: the scan runs over the text with a space in front, and a
+        # pattern that starts with a literal lets the regex engine skip ahead between spaces.
+        keys = _trie_regex(" ".join(key) for key in groups_by_key)
+        self._starts = re.compile(" (?=(" + keys + "))") if keys else None
         self._anchors_by_label = {
             label: (
                 frozenset(a for a in anchors if not a.endswith(_WILDCARD)),
@@ -215,56 +218,52 @@ class PhraseMatcher:
             for label, anchors in anchors_by_label.items()
         }
 
-    def anchored(self, words: frozenset[str], labels: tuple[str, ...]) -> bool:
-        """Cheap test: does the text hold an uncommon word of some phrase of these labels?
-
-        Anchors are whole words, or four-letter prefixes where a phrase ends in a wildcard. A text
-        without any anchor cannot match, so the caller can skip `find`.
-        """
-        gate = self._gates.get(labels)
-        if gate is None:
-            exact = frozenset().union(*(self._anchors_by_label.get(l, (frozenset(),))[0] for l in labels))
-            prefix = frozenset().union(*(self._anchors_by_label.get(l, (frozenset(), frozenset()))[1] for l in labels))
-            gate = self._gates[labels] = (exact, prefix)
-        exact, prefix = gate
-        if not exact.isdisjoint(words):
-            return True
-        return bool(prefix) and not prefix.isdisjoint({w[:4] for w in words})
+    def gate(self, *labels: str) -> Gate:
+        """A cheap test for "could a phrase of these labels be in this text at all?", built once per caller."""
+        exact = frozenset().union(*(self._anchors_by_label.get(label, (frozenset(),))[0] for label in labels))
+        prefix = frozenset().union(*(self._anchors_by_label.get(label, ((), frozenset()))[1] for label in labels))
+        return Gate(exact, prefix)
 
     def find(self, squeezed: str, glued: bool = False) -> list[Hit]:
         """Every phrase in the text, in order. `glued`: words may be run together (spaced-letter folding)."""
         hits: list[Hit] = []
-        labels, by_head = self._labels, self._by_head
-        if not glued:
-            if self._starts is None:
-                return hits
-            end = 0
-            for start in self._starts.finditer(squeezed):
-                position = start.start()
-                if position < end:
-                    continue
-                # What the scan matched is the key itself: four letters, or a whole shorter word.
-                match = by_head[start.group()].match(squeezed, position)
-                if match:
-                    hits.append(Hit(labels[int(match.lastgroup[1:])], position, match.end()))  # type: ignore[index]
-                    end = match.end()
+        if self._starts is None:
             return hits
-        if self._glued_starts is None:
-            return hits
+        labels, by_key = self._labels, self._glued_by_key if glued else self._by_key
         end = 0
-        for start in self._glued_starts.finditer(squeezed):
+        # In the padded text a match starts at the space in front of a word, which is the word's
+        # own position in `squeezed`.
+        for start in self._starts.finditer(" " + squeezed):
             position = start.start()
             if position < end:
                 continue
-            # Longest key first, as before; a slice that runs past the word holds a space and is no key.
-            for size in (4, 3, 2, 1):
-                regex = by_head.get(squeezed[position : position + size])
-                match = regex.match(squeezed, position) if regex else None
-                if match:
-                    hits.append(Hit(labels[int(match.lastgroup[1:])], position, match.end()))  # type: ignore[index]
-                    end = match.end()
-                    break
+            key = start.group(1)
+            match = by_key[key if " " not in key else key.replace(" ", "")].match(squeezed, position)
+            if match:
+                end = match.end()
+                hits.append(Hit(labels[int(match.lastgroup[1:])], position, end))  # type: ignore[index]
         return hits
+
+
+class Gate:
+    """Does a text hold an uncommon word of some phrase of the chosen labels?
+
+    Anchors are whole words, or four-letter prefixes where a phrase ends in a wildcard. A text
+    without any anchor cannot match, so the caller can skip `PhraseMatcher.find`. Built once at
+    import (`PhraseMatcher.gate`) because the test runs several times per message.
+    """
+
+    __slots__ = ("exact", "prefix")
+
+    def __init__(self, exact: frozenset[str], prefix: frozenset[str]) -> None:
+        self.exact = exact
+        self.prefix = prefix
+
+    def admits(self, words: frozenset[str]) -> bool:
+        """`words`: the message's squeezed words (`Normalized.words`)."""
+        if not self.exact.isdisjoint(words):
+            return True
+        return bool(self.prefix) and not self.prefix.isdisjoint({w[:4] for w in words})
 
 
 def _anchors(phrase: str, macro_phrases: Mapping[str, set[str]], common: set[str]) -> set[str]:
@@ -293,6 +292,41 @@ def _anchors(phrase: str, macro_phrases: Mapping[str, set[str]], common: set[str
         if word[0] in macro_phrases:
             keys |= {w for alternative in macro_phrases[word[0]] for w in alternative.split(" ") if w}
     return keys
+
+
+def _key(phrase: str) -> str:
+    """The scan key of a phrase: its first letters, across words, up to a wildcard, a macro or
+    _KEY_LETTERS letters, without spaces. Every text the phrase matches starts with these letters."""
+    letters = []
+    for ch in phrase:
+        if ch == " ":
+            continue
+        if ch == _WILDCARD or ord(ch) >= _MACRO_BASE or len(letters) == _KEY_LETTERS:
+            break
+        letters.append(ch)
+    if not letters:
+        raise ValueError(f"a phrase must start with a letter, not a wildcard or a second macro: {phrase!r}")
+    return "".join(letters)
+
+
+def _short_head_alone(phrase: str) -> str:
+    """The phrase with a word end required after its first word when that word is under four letters."""
+    head, space, rest = phrase.partition(" ")
+    if not space or len(head) >= 4 or head.endswith(_WILDCARD) or any(ord(ch) >= _MACRO_BASE for ch in head):
+        return phrase
+    return head + _WORD_END + space + rest
+
+
+def _prefix_free(phrases_by_key: Mapping[str, dict[int, set[str]]]) -> dict[str, dict[int, set[str]]]:
+    """Merge every key into the shortest other key it starts with, so that at most one key matches
+    at any position and its group holds every phrase that could start there."""
+    merged: dict[str, dict[int, set[str]]] = {}
+    for key in sorted(phrases_by_key, key=len):
+        owner = next((key[:n] for n in range(1, len(key) + 1) if key[:n] in merged), key)
+        groups = merged.setdefault(owner, {})
+        for index, phrases in phrases_by_key[key].items():
+            groups.setdefault(index, set()).update(phrases)
+    return merged
 
 
 def _head(phrase: str) -> str:

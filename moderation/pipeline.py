@@ -20,7 +20,7 @@ from moderation.spam import SpamDetector
 from moderation.verdict import Action, Category, ModerationContext, Verdict
 
 PRIORITY_CRISIS = 100
-_ORDER = {category: index for index, category in enumerate(Category)}
+_NOUN_ORDER = {kind: index for index, kind in enumerate(NOUNS)}
 PRIORITY = {
     "harassment_threat": 70,
     Category.HARASSMENT: 60,
@@ -119,7 +119,8 @@ class Pipeline:
         publish, notify, priority = True, False, 0
         worst, why = Action.ALLOW, ""
         reasons: list[str] = []
-        for category, codes in sorted(findings.items(), key=lambda item: _ORDER[item[0]]):
+        # `findings` was filled in category order, the order reasons are reported in.
+        for category, codes in findings.items():
             reasons.extend(codes)
             if category is Category.SELF_HARM:
                 notify, priority = True, PRIORITY_CRISIS
@@ -153,7 +154,7 @@ class Pipeline:
         return Verdict(
             action=action,
             text=redact(message.display, spans) if spans else message.display,
-            categories=tuple(sorted(findings, key=_ORDER.__getitem__)),
+            categories=tuple(findings),
             reasons=tuple(reasons),
             author_message=_author_message(action, publish, is_crisis, why, spans),
             priority=priority,
@@ -173,7 +174,7 @@ def _author_message(action: Action, publish: bool, is_crisis: bool, why: str, sp
     elif action is Action.HOLD:
         parts.append(_held_sentence(why))
     if spans:
-        kinds = sorted({s.kind for s in spans}, key=list(NOUNS).index)
+        kinds = sorted({s.kind for s in spans}, key=_NOUN_ORDER.__getitem__)
         removed = _join([NOUNS[k] for k in kinds])
         tail = "; the rest was posted" if publish and not is_crisis else ""
         parts.append(f"We removed {removed} from your message to protect your privacy{tail}.")

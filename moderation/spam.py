@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from moderation.pii import Span
 from moderation.verdict import RecentMessage
@@ -44,8 +45,7 @@ class SpamSettings:
     caps_ratio: float = 0.8
 
 
-@dataclass(frozen=True, slots=True)
-class SpamFinding:
+class SpamFinding(NamedTuple):
     """Reason codes found, and doubtful codes that only the strictest level acts on."""
 
     reasons: tuple[str, ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Action(StrEnum):
@@ -69,8 +70,7 @@ class ModerationContext:
     recent: tuple[RecentMessage, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The outcome for one message.
 
     `publish` says whether `text` (possibly redacted) reaches the room; `notify_moderators` whether a
