@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from moderation.lexicon import PhraseMatcher, word_set
-from moderation.normalize import Normalized
+from moderation.normalize import Normalized, squeeze
 
 
 class HarassmentFinding(NamedTuple):
@@ -158,23 +158,28 @@ _PROFANE_FOLDED = tuple(sorted({w for w in (
 _NONE = HarassmentFinding()
 _ANY_SQUEEZED = INSULTS.squeezed | PROFANITY.squeezed | SLURS.squeezed
 _ANY_EXACT = INSULTS.exact | PROFANITY.exact | SLURS.exact
+# A token's squeezed form is its folded form with letter runs cut to one, so a message can only
+# hold one of the exact words if it holds that word's squeezed form.
+_ANY_EXACT_SQUEEZED = frozenset(squeeze(word) for word in _ANY_EXACT)
 _INFIX = re.compile("|".join(PROFANE_INFIXES))
 
 
 def assess(message: Normalized) -> HarassmentFinding:
     """Judge one normalized message for harassment and profanity."""
-    squeezed = message.squeezed.split(" ")
-    folded = message.folded.split(" ")
     harassment: set[str] = set()
     doubtful: set[str] = set()
     profanity = False
-    # Most messages hold none of the listed words: one set intersection each decides that.
+    # Most messages hold none of the listed words: set intersections with the message's words
+    # decide that without splitting the text into tokens.
     infix = bool(_INFIX.search(message.squeezed))
-    if _ANY_SQUEEZED.isdisjoint(squeezed) and _ANY_EXACT.isdisjoint(folded) and "*" not in message.folded and not infix:
-        squeezed_words: list[str] = []
-    else:
-        squeezed_words = squeezed
-    for i, word in enumerate(squeezed_words):
+    listed = not (_ANY_SQUEEZED.isdisjoint(message.words) and _ANY_EXACT_SQUEEZED.isdisjoint(message.words))
+    scan_words = listed or infix or "*" in message.folded
+    phrases = message.glued or _PHRASE_GATE.admits(message.words)
+    if not scan_words and not phrases:
+        return _NONE
+    # Tokens are split only when a word check or an insult phrase needs them.
+    squeezed, folded = (message.squeezed.split(" "), message.folded.split(" ")) if scan_words else ([], [])
+    for i, word in enumerate(squeezed):
         exact = folded[i]
         # One membership test skips the words no list holds (most of them), instead of four.
         if word not in _ANY_SQUEEZED and exact not in _ANY_EXACT and "*" not in exact and not (
@@ -189,15 +194,16 @@ def assess(message: Normalized) -> HarassmentFinding:
             profanity = True
         if INSULTS.has(word, exact):
             _judge_insult(squeezed, folded, i, harassment, doubtful)
-    if message.glued or _PHRASE_GATE.admits(message.words):
-        for hit in _PHRASES.find(message.squeezed, message.glued):
-            if hit.label == "threat":
-                harassment.add("harassment_threat")
-            elif hit.label == "targeted":
-                harassment.add("harassment_insult")
-            else:
-                at = message.squeezed.count(" ", 0, hit.start)
-                _judge_insult(squeezed, folded, at, harassment, doubtful)
+    for hit in _PHRASES.find(message.squeezed, message.glued) if phrases else ():
+        if hit.label == "threat":
+            harassment.add("harassment_threat")
+        elif hit.label == "targeted":
+            harassment.add("harassment_insult")
+        else:
+            if not squeezed:
+                squeezed, folded = message.squeezed.split(" "), message.folded.split(" ")
+            at = message.squeezed.count(" ", 0, hit.start)
+            _judge_insult(squeezed, folded, at, harassment, doubtful)
     if not harassment and not profanity and not doubtful:
         return _NONE
     return HarassmentFinding(tuple(sorted(harassment)), profanity, tuple(sorted(doubtful)))

@@ -117,6 +117,7 @@ _NOT_WORD = re.compile(r"[^a-z0-9@*\n]+|(?<![a-z])\*+|\*+(?![a-z])")
 _NOT_WORD_PLAIN = re.compile(r"[^a-z0-9@\n]+")
 _ONLY_WORD = re.compile(r"[a-z0-9@\n ]*")
 _MY_SELF = re.compile(r"\bmy self\b")
+_SPACES = re.compile(" {2,}")
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9])")
 _LEET_ANY = re.compile(r"[0-9@$!|€]")
 _LEET_CHARS = re.compile(r"[a-z][0-9@$!|€]|[0-9$|€][a-z]")
@@ -224,7 +225,11 @@ def fold(text: str) -> tuple[str, bool, bool]:
     if "\n" in s:
         s = " . ".join(joined for part in s.split("\n") if (joined := " ".join(part.split())))
     else:
-        s = " ".join(s.split())
+        # Only spaces are left as whitespace here, so collapsing runs and trimming is enough; it
+        # costs a fraction of splitting a long message into words and joining them again.
+        if "  " in s:
+            s = _SPACES.sub(" ", s)
+        s = s.strip(" ")
     if _SPACED_HINT.search(s) and _SPACED_LETTERS.search(s):
         s = _SPACED_LETTERS.sub(_join_spaced, s)
         obfuscated = glued = True

@@ -78,6 +78,8 @@ _PLATFORM_WORDS = (
 _PLATFORM = re.compile(_PLATFORM_WORDS)
 _PLATFORM_ANY_CASE = re.compile(_PLATFORM_WORDS, re.IGNORECASE)
 _ANY_DIGIT = re.compile(r"\d")
+_DIGITS = b"0123456789"
+
 # The platform names as they appear among a normalized message's squeezed words.
 _PLATFORM_SQUEEZED = frozenset(
     "insta instagram ig snap snapchat sc twiter tiktok telegram tg discord kik whatsap fb facebok threads redit "
@@ -138,6 +140,15 @@ _NOT_NAMES = frozenset(
 )
 
 
+def _has_digit(text: str) -> bool:
+    """Does the text hold any digit? For ASCII text, deleting the digits from its bytes and comparing
+    lengths is one C pass, several times faster than a regex search for `\\d` over a long message."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _DIGITS)) != len(data)
+    return _ANY_DIGIT.search(text) is not None
+
+
 class PiiDetector:
     """Finds personal information in a display text, leaving allow-listed numbers and domains alone."""
 
@@ -154,7 +165,7 @@ class PiiDetector:
         spans: list[Span] = []
         lower = text.lower() if text.isascii() else text
         # Most messages hold no digit at all; one cheap scan then rules out phones and addresses.
-        any_digit = bool(_ANY_DIGIT.search(text))
+        any_digit = _has_digit(text)
         seven_digits = any_digit and bool(_SEVEN_DIGITS.search(text))
         if "@" in text or "[at]" in lower or "(at)" in lower or "{at}" in lower or " dot " in lower:
             spans += self._emails(text, lower)

@@ -67,7 +67,7 @@ class SpamDetector:
         reasons: list[str] = []
         doubtful: list[str] = []
         s = self.settings
-        if (_DOTTED.search(text) or "://" in text) and self._has_link(text, pii):
+        if ("://" in text or ("." in text and _DOTTED.search(text))) and self._has_link(text, pii):
             reasons.append("spam_link")
         if recent:
             repeats, flood = self._history(text, recent)
