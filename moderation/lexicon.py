@@ -41,7 +41,7 @@ _COMMON = (
     "everything someone anyone over off ok okay yeah yes how why who"
 )
 _WORD_AFTER = r"(?![a-z0-9*])"
-_KEY_LETTERS = 6
+_KEY_LETTERS = 4
 
 
 class Hit(NamedTuple):
@@ -169,7 +169,7 @@ class PhraseMatcher:
             macro_phrases[names[name]] = phrases
         common = {canonical(w) for w in _COMMON.split()}
         phrases_by_key: dict[str, dict[int, set[str]]] = {}
-        anchors_by_label: dict[str, set[str]] = {}
+        anchors_by_label: dict[str, set[tuple[str, frozenset[str]]]] = {}
         self._labels: list[str] = []
         for label, patterns in lists.items():
             index = len(self._labels)
@@ -187,19 +187,22 @@ class PhraseMatcher:
                         phrases_by_key.setdefault(_key(full), {}).setdefault(index, set()).add(full)
         groups_by_key = _prefix_free(phrases_by_key)
 
-        def compile_group(groups: dict[int, set[str]]) -> re.Pattern[str]:
-            alternatives = (f"(?P<g{i}>{_trie_regex(groups[i], macro_regex)})" for i in sorted(groups))
-            return re.compile("(?:" + "|".join(alternatives) + ")" + _WORD_AFTER)
-
         # Words run together are matched as if spaced ("wantto die"), except a first word of fewer
         # than four letters, which must stand alone: "f u" is an insult, the "fu" of "kung fu" is
         # not. Glued text (spaced-letter folding) has lost its word boundaries, so there it may run on.
-        self._glued_by_key: dict[str, re.Pattern[str]] = {}
+        self._macro_regex = macro_regex
         self._by_key: dict[str, re.Pattern[str]] = {}
+        self._glued_by_key: dict[str, re.Pattern[str]] = {}
+        self._glued_pending: dict[str, dict[int, set[str]]] = {}
         for key, groups in groups_by_key.items():
             strict = {i: {_short_head_alone(p) for p in phrases} for i, phrases in groups.items()}
-            self._glued_by_key[key] = compile_group(groups)
-            self._by_key[key] = compile_group(strict) if strict != groups else self._glued_by_key[key]
+            if strict == groups:
+                self._by_key[key] = self._glued_by_key[key] = self._compile(groups)
+            else:
+                self._by_key[key] = self._compile(strict)
+                # Glued text is rare, so its own variant is compiled on first use: that keeps a
+                # second copy of many groups out of every process's start-up.
+                self._glued_pending[key] = groups
         # Finds where a phrase can start in one C-level scan, so long messages cost little Python
         # work. A key is up to the first _KEY_LETTERS letters of a phrase, across words: a key of one
         # short common word ("i") would make nearly every message a candidate at nearly every "i".
@@ -210,19 +213,41 @@ class PhraseMatcher:
         # pattern that starts with a literal lets the regex engine skip ahead between spaces.
         keys = _trie_regex(" ".join(key) for key in groups_by_key)
         self._starts = re.compile(" (?=(" + keys + "))") if keys else None
-        self._anchors_by_label = {
-            label: (
-                frozenset(a for a in anchors if not a.endswith(_WILDCARD)),
-                frozenset(_head(a) for a in anchors if a.endswith(_WILDCARD)),
-            )
-            for label, anchors in anchors_by_label.items()
-        }
+        self._anchors_by_label = anchors_by_label
+
+    def _compile(self, groups: Mapping[int, set[str]]) -> re.Pattern[str]:
+        """One group's regex: a named alternative per label, in label order, each a trie of phrases."""
+        alternatives = (f"(?P<g{i}>{_trie_regex(groups[i], self._macro_regex)})" for i in sorted(groups))
+        return re.compile("(?:" + "|".join(alternatives) + ")" + _WORD_AFTER)
+
+    def _glued(self, key: str) -> re.Pattern[str]:
+        regex = self._glued_by_key[key] = self._compile(self._glued_pending.pop(key))
+        return regex
 
     def gate(self, *labels: str) -> Gate:
         """A cheap test for "could a phrase of these labels be in this text at all?", built once per caller."""
-        exact = frozenset().union(*(self._anchors_by_label.get(label, (frozenset(),))[0] for label in labels))
-        prefix = frozenset().union(*(self._anchors_by_label.get(label, ((), frozenset()))[1] for label in labels))
-        return Gate(exact, prefix)
+        alone: set[str] = set()
+        prefix: set[str] = set()
+        paired: dict[str, set[frozenset[str]]] = {}
+        for label in labels:
+            for anchor, others in self._anchors_by_label.get(label, ()):
+                if anchor.endswith(_WILDCARD):
+                    prefix.add(_head(anchor))
+                elif others:
+                    paired.setdefault(anchor, set()).add(others)
+                else:
+                    alone.add(anchor)
+        pairs: dict[str, dict[str, tuple[frozenset[str], ...]]] = {}
+        for anchor, options in paired.items():
+            if anchor in alone:
+                continue  # the anchor suffices alone
+            # Each set of other words is filed under its longest word, so a message only tests the
+            # sets whose longest word it holds, however many phrases share the anchor.
+            by_word: dict[str, list[frozenset[str]]] = {}
+            for option in sorted(options, key=sorted):
+                by_word.setdefault(max(sorted(option), key=len), []).append(option)
+            pairs[anchor] = {word: tuple(found) for word, found in by_word.items()}
+        return Gate(frozenset(alone), frozenset(prefix), pairs)
 
     def find(self, squeezed: str, glued: bool = False) -> list[Hit]:
         """Every phrase in the text, in order. `glued`: words may be run together (spaced-letter folding)."""
@@ -238,7 +263,9 @@ class PhraseMatcher:
             if position < end:
                 continue
             key = start.group(1)
-            match = by_key[key if " " not in key else key.replace(" ", "")].match(squeezed, position)
+            if " " in key:
+                key = key.replace(" ", "")
+            match = (by_key.get(key) or self._glued(key)).match(squeezed, position)
             if match:
                 end = match.end()
                 hits.append(Hit(labels[int(match.lastgroup[1:])], position, end))  # type: ignore[index]
@@ -253,30 +280,53 @@ class Gate:
     import (`PhraseMatcher.gate`) because the test runs several times per message.
     """
 
-    __slots__ = ("exact", "prefix")
+    __slots__ = ("exact", "prefix", "_pairs", "_paired")
 
-    def __init__(self, exact: frozenset[str], prefix: frozenset[str]) -> None:
+    def __init__(
+        self,
+        exact: frozenset[str],
+        prefix: frozenset[str],
+        pairs: Mapping[str, Mapping[str, tuple[frozenset[str], ...]]] | None = None,
+    ) -> None:
         self.exact = exact
         self.prefix = prefix
+        # Anchor word -> the other words a phrase with that anchor also needs ("notice" of "no one
+        # would notice" needs "no", "one" and "would"): ordinary support talk is full of "notice",
+        # "tired" and "nobody", and this keeps most of it away from the phrase scans.
+        self._pairs = {anchor: (frozenset(by_word), dict(by_word)) for anchor, by_word in (pairs or {}).items()}
+        self._paired = frozenset(self._pairs)
 
     def admits(self, words: frozenset[str]) -> bool:
         """`words`: the message's squeezed words (`Normalized.words`)."""
         if not self.exact.isdisjoint(words):
             return True
+        for anchor in self._paired.intersection(words):
+            keys, by_word = self._pairs[anchor]
+            for word in keys.intersection(words):
+                if any(map(words.issuperset, by_word[word])):
+                    return True
         return bool(self.prefix) and not self.prefix.isdisjoint({w[:4] for w in words})
 
 
-def _anchors(phrase: str, macro_phrases: Mapping[str, set[str]], common: set[str]) -> set[str]:
-    """The gate words of a phrase (a trailing wildcard marks a prefix): its first uncommon word; else, for the first macro whose every
-    alternative has an uncommon word, those words; else every word it could contain."""
+def _anchors(
+    phrase: str, macro_phrases: Mapping[str, set[str]], common: set[str]
+) -> set[tuple[str, frozenset[str]]]:
+    """The gate of a phrase: pairs of an anchor word (a trailing wildcard marks a prefix) and the other
+    words a text must also hold; a text can only match if it passes one pair.
+
+    The anchor is the phrase's first uncommon word, paired with its other plain words; else,
+    for the first macro whose every alternative has an uncommon word, those words; else every word it
+    could contain.
+    """
     words = [w for w in phrase.split(" ") if w]
 
     def uncommon(word: str) -> bool:
         return word[0] not in macro_phrases and word.rstrip(_WILDCARD) not in common
 
-    for word in words:
-        if uncommon(word):
-            return {word}
+    rare = [word for word in words if uncommon(word)]
+    if rare:
+        plain = frozenset(w for w in words if not w.endswith(_WILDCARD) and not any(ord(c) >= _MACRO_BASE for c in w))
+        return {(rare[0], plain - {rare[0]})}
     for word in words:
         if word[0] in macro_phrases:
             keys = set()
@@ -286,12 +336,12 @@ def _anchors(phrase: str, macro_phrases: Mapping[str, set[str]], common: set[str
                     break
                 keys.add(found)
             else:
-                return keys
+                return {(key, frozenset()) for key in keys}
     keys = {w for w in words if w[0] not in macro_phrases}
     for word in words:
         if word[0] in macro_phrases:
             keys |= {w for alternative in macro_phrases[word[0]] for w in alternative.split(" ") if w}
-    return keys
+    return {(key, frozenset()) for key in keys}
 
 
 def _key(phrase: str) -> str:

@@ -131,10 +131,10 @@ _PUNCT_TO_SPACE = str.maketrans({c: " " for c in _PUNCT})
 # The same table for ASCII text as bytes: bytes.translate is a plain array lookup, several times
 # faster than str.translate with a dict, and most chat messages are ASCII.
 _PUNCT_TO_SPACE_ASCII = bytes.maketrans(_PUNCT.encode(), b" " * len(_PUNCT))
-# Three spaced-out letters "x y z" always contain " y z"; a scan that starts with a literal space is
-# much cheaper than `_SPACED_LETTERS` (whose look-behind defeats the regex engine's fast skipping),
-# so most texts skip the full pattern.
-_SPACED_HINT = re.compile(r" [a-z] [a-z]")
+# Three spaced-out letters "x y z" always contain " y z" with no letter or digit after the "z"; a scan
+# that starts with a literal space is much cheaper than `_SPACED_LETTERS` (whose look-behind defeats
+# the regex engine's fast skipping), so most texts skip the full pattern.
+_SPACED_HINT = re.compile(r" [a-z] [a-z](?![a-z0-9])")
 
 
 class Normalized(NamedTuple):

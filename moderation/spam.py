@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from moderation.pii import Span
@@ -110,16 +111,25 @@ class SpamDetector:
     def _history(self, text: str, recent: Sequence[RecentMessage]) -> tuple[int, bool]:
         """How many recent messages repeat this one, and whether short messages are flooding."""
         s = self.settings
-        key = " ".join(text.lower().split())
+        key = _repeat_key(text)
         repeats = 0
         short = 0
         for message in recent:
-            if message.age_seconds <= s.repeat_window_seconds and " ".join(message.text.lower().split()) == key and key:
+            if message.age_seconds <= s.repeat_window_seconds and key and _repeat_key(message.text) == key:
                 repeats += 1
             if message.age_seconds <= s.flood_window_seconds and len(message.text) <= s.flood_max_chars:
                 short += 1
         flood = len(text) <= s.flood_max_chars and short >= s.flood_count
         return repeats, flood
+
+
+@lru_cache(maxsize=4096)
+def _repeat_key(text: str) -> str:
+    """What two messages must share to count as the same message: case and spacing aside.
+
+    Cached because each recent message is compared again with every later message of its author.
+    """
+    return " ".join(text.lower().split())
 
 
 def _count_caps(text: str, enough_upper: float) -> tuple[int, int]:
