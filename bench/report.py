@@ -118,9 +118,16 @@ def markdown(document: dict[str, Any]) -> str:
         else:
             lines.append(f"{moderation['count']:,} chat-sized texts: p50 {moderation['p50_us']} us, "
                          f"p99 {moderation['p99_us']} us, mean {moderation['mean_us']} us ({moderation['mode']}).")
-            if "moderation_bench_p50_us" in moderation:
-                lines.append(f"`bench/moderation_bench.py`: p50 {moderation['moderation_bench_p50_us']} us, "
-                             f"p99 {moderation.get('moderation_bench_p99_us', '?')} us.")
+            corpora = moderation.get("moderation_bench")
+            if corpora:
+                lines += ["", "`python -m bench.moderation_bench` (CPU time per message; fastest and slowest trial):", "",
+                          "| corpus | p50 us | p99 us |", "|---|---|---|"]
+                for name, r in corpora.items():
+                    fast, slow = r["fastest"], r["slowest"]
+                    lines.append(f"| {name} | {fast['p50_us']:.1f} - {slow['p50_us']:.1f} | "
+                                 f"{fast['p99_us']:.1f} - {slow['p99_us']:.1f} |")
+            elif "moderation_bench_error" in moderation:
+                lines.append(f"`bench/moderation_bench.py` failed: {moderation['moderation_bench_error']}")
         lines.append("")
     profile = next((r for r in results if r.get("scenario") == "profile"), None)
     if profile is not None:

@@ -63,3 +63,10 @@ def test_a_gate_admits_only_texts_that_hold_an_uncommon_word_of_a_phrase() -> No
     assert not gate_a.admits(normalize("I want to go home").words)
     assert not gate_a.admits(normalize("overdose").words)
     assert gate_both.admits(normalize("overdose").words)
+
+
+def test_a_gate_needs_every_plain_word_of_a_phrase_not_just_its_anchor() -> None:
+    # "notice" is the phrase's one uncommon word, and ordinary support talk is full of it.
+    gate = PhraseMatcher({"a": ("no one would notice",)}).gate("a")
+    assert not gate.admits(normalize("nobody at work seems to notice how tired I am").words)
+    assert gate.admits(normalize("honestly no one would notice if I was gone").words)
