@@ -10,6 +10,9 @@ Guarantees every backend gives:
   together without a gap: subscribe first, read history, then drop live messages already seen.
 - A publish with an idempotency key that was already used returns the first result, `duplicate=True`,
   and announces nothing.
+- A batch (`publish_messages`) is published in list order: within each room, the batch's order is the
+  order in history and on the channel. Each message is still its own atomic step (not a transaction):
+  messages of other publishers may land between them, and one may fail while the others succeed.
 - `subscribe(room)` returns only once delivery of that room's channel to this process is active.
 - After the bus connection was lost and restored, `BusListener.on_resubscribed(room)` is called for
   each subscribed room: messages published meanwhile were missed live and must be read from history.
@@ -18,7 +21,7 @@ Guarantees every backend gives:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -54,6 +57,17 @@ class PublishResult:
 
     message_id: str
     duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One message to publish: its room, body (see `app.protocol.message_body`), author and
+    idempotency key (None: every publish is a new message)."""
+
+    room: str
+    body: str
+    author_key: str
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +119,22 @@ class Backend(ABC):
         """Stop delivering `room`'s channel to this process."""
 
     @abstractmethod
+    async def publish_messages(
+        self, items: Sequence[Publication], retention: Retention
+    ) -> list[PublishResult | BackendUnavailable]:
+        """Publish several messages in one step of I/O (one Redis round trip): each is appended to
+        history and announced atomically, in list order, so within a room the batch's order is the
+        history order. Result `i` is message `i`'s own: its id and duplicate flag, or the error in its
+        place (retrying with the same idempotency key is safe). Never raises BackendUnavailable."""
+
     async def publish_message(
         self, room: str, body: str, author_key: str, idempotency_key: str | None, retention: Retention
     ) -> PublishResult:
-        """Append a message (see `app.protocol.message_body`) to history and announce it, atomically."""
+        """Append one message to history and announce it, atomically; raises BackendUnavailable."""
+        (result,) = await self.publish_messages([Publication(room, body, author_key, idempotency_key)], retention)
+        if isinstance(result, BackendUnavailable):
+            raise result
+        return result
 
     @abstractmethod
     async def history(self, room: str, since: str | None, retention: Retention) -> HistoryPage:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.protocol import message_frame, message_id_key
 from rooms.backend import (
     Backend,
+    BackendUnavailable,
     BusListener,
     HistoryPage,
+    Publication,
     PublishResult,
     Retention,
     StoredMessage,
@@ -67,25 +69,29 @@ class MemoryBackend(Backend):
     async def unsubscribe(self, room: str) -> None:
         self._subscribed.discard(room)
 
-    async def publish_message(
-        self, room: str, body: str, author_key: str, idempotency_key: str | None, retention: Retention
-    ) -> PublishResult:
+    async def publish_messages(
+        self, items: Sequence[Publication], retention: Retention
+    ) -> list[PublishResult | BackendUnavailable]:
+        return [self._publish(item, retention) for item in items]
+
+    def _publish(self, item: Publication, retention: Retention) -> PublishResult:
+        """One message's atomic step (nothing else runs on the loop meanwhile)."""
         now = self._clock()
-        if idempotency_key is not None:
-            prior = self._idempotency.get(idempotency_key)
+        if item.idempotency_key is not None:
+            prior = self._idempotency.get(item.idempotency_key)
             if prior is not None and prior[1] > now:
                 return PublishResult(prior[0], duplicate=True)
-        log = self._log(room, now)
+        log = self._log(item.room, now)
         ms = int(now * 1000)
         key = (ms, 0) if ms > log.last_key[0] else (log.last_key[0], log.last_key[1] + 1)
         log.last_key = key
         message_id = f"{key[0]}-{key[1]}"
-        log.entries.append(_Entry(message_id, key, body, author_key))
+        log.entries.append(_Entry(message_id, key, item.body, item.author_key))
         self._trim(log, retention, now)
-        if idempotency_key is not None:
-            self._remember(idempotency_key, message_id, now + retention.ttl_seconds, now)
-        if self._listener is not None and room in self._subscribed:
-            self._listener.on_message(room, message_id, message_frame(room, message_id, body))
+        if item.idempotency_key is not None:
+            self._remember(item.idempotency_key, message_id, now + retention.ttl_seconds, now)
+        if self._listener is not None and item.room in self._subscribed:
+            self._listener.on_message(item.room, message_id, message_frame(item.room, message_id, item.body))
         return PublishResult(message_id, duplicate=False)
 
     async def history(self, room: str, since: str | None, retention: Retention) -> HistoryPage:

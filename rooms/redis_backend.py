@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from app.protocol import message_frame, message_frame_prefix, message_id_key
 from rooms.backend import (
@@ -28,6 +28,7 @@ from rooms.backend import (
     BackendUnavailable,
     BusListener,
     HistoryPage,
+    Publication,
     PublishResult,
     Retention,
     StoredMessage,
@@ -284,26 +285,61 @@ class RedisBackend(Backend):
 
     # -- history --------------------------------------------------------------------------------
 
-    async def publish_message(
-        self, room: str, body: str, author_key: str, idempotency_key: str | None, retention: Retention
-    ) -> PublishResult:
-        idem = self._room_key(room, "idem:" + (idempotency_key or "-"))
+    async def publish_messages(
+        self, items: Sequence[Publication], retention: Retention
+    ) -> list[PublishResult | BackendUnavailable]:
+        outcomes = await self._publish_batch(items, retention)
+        unknown = [index for index, outcome in enumerate(outcomes) if isinstance(outcome, NoScriptError)]
+        if unknown:
+            # Redis lost its script cache (a restart, SCRIPT FLUSH). Such a loss fails every message of
+            # the batch alike, so retrying the failed ones in their order keeps the history order.
+            retried = await self._load_and_publish([items[index] for index in unknown], retention)
+            for index, outcome in zip(unknown, retried):
+                outcomes[index] = outcome
+        return [_unavailable(o) if isinstance(o, NoScriptError) else o for o in outcomes]
+
+    async def _publish_batch(
+        self, items: Sequence[Publication], retention: Retention
+    ) -> list[PublishResult | BackendUnavailable | NoScriptError]:
+        """One round trip: a non-transactional pipeline of `_PUBLISH` calls by their SHA.
+
+        Not the Script object in the pipeline: redis-py would add a SCRIPT EXISTS round trip per batch.
+        """
+        if not items:
+            return []
         try:
-            message_id, duplicate = await self._publish(
-                keys=[self._room_key(room, "log"), self._room_key(room, "wm"), idem],
-                args=[
-                    self._channel(room),
-                    message_frame_prefix(room),
-                    body,
-                    author_key,
-                    retention.limit,
-                    retention.ttl_seconds * 1000,
-                    "1" if idempotency_key else "0",
-                ],
-            )
+            async with self._client.pipeline(transaction=False) as pipe:
+                for item in items:
+                    pipe.evalsha(self._publish.sha, 3, *self._publish_keys_and_args(item, retention))
+                replies = await pipe.execute(raise_on_error=False)
         except (RedisError, OSError) as exc:
-            raise BackendUnavailable(str(exc)) from exc
-        return PublishResult(message_id.decode(), duplicate=bool(duplicate))
+            return [_unavailable(exc) for _ in items]
+        return [_publish_outcome(reply) for reply in replies]
+
+    async def _load_and_publish(
+        self, items: Sequence[Publication], retention: Retention
+    ) -> list[PublishResult | BackendUnavailable | NoScriptError]:
+        try:
+            self._publish.sha = await self._client.script_load(_PUBLISH)
+        except (RedisError, OSError) as exc:
+            return [_unavailable(exc) for _ in items]
+        return await self._publish_batch(items, retention)
+
+    def _publish_keys_and_args(self, item: Publication, retention: Retention) -> list[str | bytes | int]:
+        """KEYS and ARGV of `_PUBLISH` for one message."""
+        room = item.room
+        return [
+            self._room_key(room, "log"),
+            self._room_key(room, "wm"),
+            self._room_key(room, "idem:" + (item.idempotency_key or "-")),
+            self._channel(room),
+            message_frame_prefix(room),
+            item.body,
+            item.author_key,
+            retention.limit,
+            retention.ttl_seconds * 1000,
+            "1" if item.idempotency_key else "0",
+        ]
 
     async def history(self, room: str, since: str | None, retention: Retention) -> HistoryPage:
         try:
@@ -393,3 +429,18 @@ class RedisBackend(Backend):
             return await self._client.get(key)
         except (RedisError, OSError) as exc:
             raise BackendUnavailable(str(exc)) from exc
+
+
+def _publish_outcome(reply: object) -> PublishResult | BackendUnavailable | NoScriptError:
+    """One `_PUBLISH` reply of a pipeline: `[id, duplicate]`, or the error Redis gave for that call."""
+    if isinstance(reply, NoScriptError):
+        return reply
+    if isinstance(reply, ResponseError):
+        return _unavailable(reply)
+    message_id, duplicate = reply  # type: ignore[misc]
+    return PublishResult(message_id.decode(), duplicate=bool(duplicate))
+
+
+def _unavailable(error: Exception) -> BackendUnavailable:
+    """What a message whose publish failed gets in place of its result."""
+    return BackendUnavailable(str(error))

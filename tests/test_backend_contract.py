@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import orjson
 import pytest
 import redis.asyncio as aioredis
 
 from app.protocol import message_body, message_id_key
-from rooms.backend import Backend, Retention
+from rooms.backend import Backend, BackendUnavailable, Publication, PublishResult, Retention
 from rooms.memory_backend import MemoryBackend
 from rooms.redis_backend import RedisBackend
+from tests.support.redis_server import RedisServer, free_port
 
 KEEP = Retention(limit=200, ttl_seconds=3600)
 
@@ -51,6 +52,15 @@ class Recorder:
                 await self.changed.wait()
 
         await asyncio.wait_for(loop(), timeout)
+
+
+@pytest.fixture
+def own_redis_url() -> Iterator[str]:
+    """A throwaway redis-server of this test's own, for what would disturb a shared one."""
+    server = RedisServer(free_port())
+    server.start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -220,3 +230,96 @@ async def test_deleting_one_message_or_all_of_an_author(backend_factory):
     assert [(m.message_id, m.author_key) for m in page.messages] == [(ids[1], "bob")]
     # A client that had seen a deleted message can still resume from it.
     assert (await backend.history("h", ids[0], KEEP)).recovered is True
+
+
+def _batch(room: str, texts: list[str], keys: list[str | None] | None = None) -> list[Publication]:
+    keys = keys or [None] * len(texts)
+    return [Publication(room, message_body("X", text), "author", key) for text, key in zip(texts, keys)]
+
+
+def _texts(frames: list[str]) -> list[str]:
+    return [orjson.loads(frame)["text"] for frame in frames]
+
+
+async def test_a_batch_lands_in_its_order_in_history_and_on_the_channel(backend_factory):
+    backend, recorder = await backend_factory()
+    await backend.subscribe("i")
+    before = await backend.publish_message("i", message_body("X", "before"), "author", None, KEEP)
+    texts = [f"b{n}" for n in range(20)]
+    results = await backend.publish_messages(_batch("i", texts), KEEP)
+    assert all(isinstance(r, PublishResult) and not r.duplicate for r in results)
+    ids = [before.message_id] + [r.message_id for r in results]
+    assert ids == sorted(ids, key=message_id_key) and len(set(ids)) == 21
+    await recorder.wait_for(lambda: len(recorder.messages) == 21)
+    assert [message_id for _, message_id, _ in recorder.messages] == ids
+    assert _texts([frame for _, _, frame in recorder.messages]) == ["before", *texts]
+    page = await backend.history("i", None, KEEP)
+    assert [m.message_id for m in page.messages] == ids
+    assert await backend.publish_messages([], KEEP) == []
+
+
+async def test_idempotency_keys_hold_inside_a_batch_and_across_batches(backend_factory):
+    backend, recorder = await backend_factory()
+    await backend.subscribe("j")
+    first = await backend.publish_messages(_batch("j", ["a", "b", "a again"], ["k:1", "k:2", "k:1"]), KEEP)
+    assert [r.duplicate for r in first] == [False, False, True]
+    assert first[2].message_id == first[0].message_id
+    second = await backend.publish_messages(_batch("j", ["b again", "c"], ["k:2", "k:3"]), KEEP)
+    assert [r.duplicate for r in second] == [True, False]
+    assert second[0].message_id == first[1].message_id
+    page = await backend.history("j", None, KEEP)
+    assert _texts([m.frame for m in page.messages]) == ["a", "b", "c"]
+    await recorder.wait_for(lambda: len(recorder.messages) == 3)
+    await backend.publish_message("j", message_body("X", "marker"), "author", None, KEEP)
+    await recorder.wait_for(lambda: len(recorder.messages) == 4)
+    assert _texts([frame for _, _, frame in recorder.messages]) == ["a", "b", "c", "marker"]  # repeats unannounced
+
+
+async def test_a_batch_may_mix_rooms_and_each_room_keeps_the_batch_order(backend_factory):
+    backend, recorder = await backend_factory()
+    first, _ = await backend_factory()
+    rooms = ["k1", "k2", "k3"]
+    for room in rooms:
+        await backend.subscribe(room)
+    items = [item for n in range(10) for item in _batch(rooms[n % 3], [f"{rooms[n % 3]}-{n}"])]
+    results = await first.publish_messages(items, KEEP)
+    await recorder.wait_for(lambda: len(recorder.messages) == 10)
+    for room in rooms:
+        expected = [item for item in items if item.room == room]
+        ids = [r.message_id for item, r in zip(items, results) if item.room == room]
+        assert ids == sorted(ids, key=message_id_key) and len(set(ids)) == len(ids)
+        live = [(message_id, frame) for r, message_id, frame in recorder.messages if r == room]
+        assert [message_id for message_id, _ in live] == ids
+        assert _texts([frame for _, frame in live]) == _texts(["{" + item.body for item in expected])
+        page = await backend.history(room, None, KEEP)
+        assert [m.message_id for m in page.messages] == ids
+
+
+async def test_redis_batch_reloads_a_lost_script_and_keeps_the_order(own_redis_url, key_prefix):
+    backend = RedisBackend(own_redis_url, f"{key_prefix}noscript-{secrets.token_hex(3)}:")
+    recorder = Recorder()
+    await backend.start(recorder)
+    admin = aioredis.from_url(own_redis_url)
+    try:
+        await backend.subscribe("l")
+        await backend.publish_message("l", message_body("X", "warm"), "a", None, KEEP)
+        await admin.script_flush()
+        results = await backend.publish_messages(_batch("l", ["x", "y", "z"]), KEEP)
+        assert all(isinstance(r, PublishResult) for r in results)
+        page = await backend.history("l", None, KEEP)
+        assert _texts([m.frame for m in page.messages]) == ["warm", "x", "y", "z"]
+        assert [m.message_id for m in page.messages][1:] == [r.message_id for r in results]
+    finally:
+        await admin.aclose()
+        await backend.close()
+
+
+async def test_redis_batch_that_cannot_reach_redis_gives_each_message_its_error(key_prefix):
+    backend = RedisBackend(f"redis://127.0.0.1:{free_port()}/0", key_prefix)
+    try:
+        results = await backend.publish_messages(_batch("m", ["one", "two"]), KEEP)
+        assert [type(r) for r in results] == [BackendUnavailable, BackendUnavailable]
+        with pytest.raises(BackendUnavailable):
+            await backend.publish_message("m", message_body("X", "three"), "a", None, KEEP)
+    finally:
+        await backend.close()
