@@ -2,6 +2,12 @@
 
 Data path of a message: socket -> parse (app.protocol, pure) -> moderate (moderation, pure) ->
 publish (one atomic backend step) -> fan-out (rooms.hub, the same text to every member's outbox).
+
+A `send` is handled in two halves. Admission (checks, rate limit, moderation) runs in the read loop
+in arrival order. Its effects (publish, ack, moderation outcome, moderator item) are carried out by
+one task per connection, in admission order, for everything admitted so far at once: the batch's
+messages are published in one backend round trip. The reader goes on reading meanwhile, but waits
+for earlier sends to take effect before any other frame, so frames still take effect in order.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import logging
 import time
 import traceback
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -36,13 +43,14 @@ from app.protocol import (
 )
 from app.ratelimit import TokenBucket
 from app.review import now_ms
+from app.send_queue import SendQueue
 from app.services import Services
 from app.transport import SCOPE_KEY as TRANSPORT_SCOPE_KEY
 from app.sessions import InvalidToken, Session, new_session_id
 from moderation.queue import PRIORITY_CRISIS, PRIORITY_FLAG, PRIORITY_HELD, PRIORITY_REPORT, ItemKind, NewItem
 from moderation.sanctions import Sanctions
 from moderation.verdict import Action, ModerationContext, RecentMessage, Verdict
-from rooms.backend import BackendUnavailable, StoredMessage
+from rooms.backend import BackendUnavailable, Publication, PublishResult, StoredMessage
 from rooms.fanout import Outbox
 from rooms.hub import Member
 
@@ -51,6 +59,25 @@ log = logging.getLogger("peerchat.connection")
 _RECENT_PER_ROOM = 10
 _CONTEXT_BEFORE = 10
 _CONTEXT_AUTHOR = 5
+# Sends admitted and not yet carried out, at most; then the reader stops reading until one is done.
+_MAX_SENDS_AHEAD = 64
+# How long a closing connection gives its admitted sends to take effect (their acks go out first).
+_FINISH_SENDS_SECONDS = 5.0
+
+
+@dataclass(eq=False, slots=True)
+class _Admitted:
+    """A `send` that passed the checks and was judged: what its effects need."""
+
+    frame: Send
+    session: Session
+    original: str  # the text as written (moderators see this; the room sees `verdict.text`)
+    verdict: Verdict
+
+
+# What the send queue carries: an admitted send, or a ready reply frame that must not overtake the
+# replies to earlier sends.
+_Pending = _Admitted | str
 
 
 class Connection:
@@ -77,15 +104,18 @@ class Connection:
         self._bucket = TokenBucket(self._settings.rate_burst, self._settings.rate_per_second, time.monotonic())
         self._recent: dict[str, deque[tuple[str, float]]] = {}
         self._sent_count = 0
+        self._sends: SendQueue[_Pending] = SendQueue(_MAX_SENDS_AHEAD)
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
     async def run(self) -> None:
         """Serve the connection until the client leaves, stalls or breaks the protocol."""
         reader = asyncio.create_task(self._read_loop())
+        sender = asyncio.create_task(self._sends.run(self._carry_out))
+        sender.add_done_callback(_log_if_failed)
         # A direct outbox is written by the process's flusher; otherwise a writer task sends.
         writer = None if self.member.outbox.direct else asyncio.create_task(self._write_loop())
-        running = {reader} if writer is None else {reader, writer}
+        running = {reader, sender} if writer is None else {reader, sender, writer}
         close_code: int | None = None
         try:
             await asyncio.wait({*running, self._dropped}, return_when=asyncio.FIRST_COMPLETED)
@@ -93,6 +123,10 @@ class Connection:
                 close_code = self._dropped.result()
             elif reader.done() and not reader.cancelled() and reader.exception() is None:
                 close_code = reader.result()
+            elif sender.done():
+                close_code = CloseCode.INTERNAL_ERROR  # the send queue's task ended on a bug (logged)
+            reader.cancel()  # read nothing more
+            await self._finish_sends(sender)
             if close_code is not None and close_code != CloseCode.SLOW_CONSUMER:
                 # Let what was queued (a final error or notice) go out before the close frame.
                 self.member.outbox.close_when_drained()
@@ -112,6 +146,12 @@ class Connection:
                 await asyncio.wait_for(self._ws.close(close_code), timeout=2.0)
             except (RuntimeError, OSError, asyncio.TimeoutError, WebSocketDisconnect):
                 pass
+
+    async def _finish_sends(self, sender: asyncio.Task[None]) -> None:
+        """Give admitted sends a bounded time to take effect: what was admitted is not dropped silently,
+        and an ack is still only sent once its message is published."""
+        self._sends.close()
+        await asyncio.wait({sender}, timeout=_FINISH_SENDS_SECONDS)
 
     def drop(self, code: int) -> None:
         """End the connection from outside (slow consumer, shutdown, ban)."""
@@ -137,6 +177,7 @@ class Connection:
     async def _read_loop(self) -> int | None:
         """Returns a close code when the server ends the connection, None when the client did."""
         while True:
+            await self._sends.room()  # a client that sends faster than its sends take effect waits here
             try:
                 if self.session is None:
                     message = await asyncio.wait_for(self._ws.receive(), self._settings.hello_timeout_seconds)
@@ -154,45 +195,50 @@ class Connection:
             try:
                 await self._handle(parse_client_frame(raw))
             except ProtocolError as error:
-                self.member.outbox.push(error.to_frame())
+                self._reply(error.to_frame())
             except BackendUnavailable:
-                self.member.outbox.push(
-                    ProtocolError(
-                        ErrorCode.UNAVAILABLE,
-                        "The service is briefly unavailable; nothing was done. Please try again.",
-                        retry_after=1.0,
-                    ).to_frame()
-                )
+                self._reply(_unavailable_error())
             except Exception as exc:  # a bug must cost one frame, not the connection or the process
-                # Only the type and the stack: an exception's message could quote what someone wrote.
-                log.error(
-                    "frame handling failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__))
-                )
-                self.member.outbox.push(
-                    ProtocolError(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was done.").to_frame()
-                )
+                _log_failure("frame handling failed", exc)
+                self._reply(_internal_error())
+
+    def _reply(self, frame: str) -> None:
+        """Answer a frame: after the replies to earlier sends still being carried out, so a client gets
+        its replies in the order of its frames."""
+        if self._sends.undone:
+            self._sends.put(frame)
+        else:
+            self.member.outbox.push(frame)
 
     # -- frames -------------------------------------------------------------------------------------
 
     async def _handle(self, frame: Hello | Join | Leave | Send | Report | Forget | Ping) -> None:
         if isinstance(frame, Ping):
-            self._push({"type": "pong"})
+            self._reply(encode({"type": "pong"}))
             return
+        if isinstance(frame, Send):
+            self._sends.put(self._admit(frame, self._session()))
+            return
+        # Earlier sends take effect first: a `send` then `leave` is published before the leave.
+        await self._sends.drained()
         if isinstance(frame, Hello):
             await self._hello(frame)
             return
-        if self.session is None:
-            raise ProtocolError(ErrorCode.HELLO_REQUIRED, "Send a 'hello' frame first.")
-        if isinstance(frame, Send):
-            await self._send(frame, self.session)
-        elif isinstance(frame, Join):
+        session = self._session()
+        if isinstance(frame, Join):
             await self._join(frame)
         elif isinstance(frame, Leave):
             await self._leave(frame)
         elif isinstance(frame, Report):
-            await self._report(frame, self.session)
+            await self._report(frame, session)
         elif isinstance(frame, Forget):
-            await self._forget(self.session)
+            await self._forget(session)
+
+    def _session(self) -> Session:
+        """The connection's session; frames other than `hello` and `ping` need one."""
+        if self.session is None:
+            raise ProtocolError(ErrorCode.HELLO_REQUIRED, "Send a 'hello' frame first.")
+        return self.session
 
     async def _hello(self, frame: Hello) -> None:
         if self.session is not None:
@@ -267,7 +313,8 @@ class Connection:
         self._rooms.discard(room)
         await self._services.hub.leave(self.member, room)
 
-    async def _send(self, frame: Send, session: Session) -> None:
+    def _admit(self, frame: Send, session: Session) -> _Admitted:
+        """Check and judge a `send` in arrival order; its effects come later (`_carry_out`)."""
         room = self._services.catalog.get(frame.room)
         if room is None:
             raise ProtocolError(ErrorCode.UNKNOWN_ROOM, f"There is no room called {frame.room!r}.", frame.client_id)
@@ -303,26 +350,71 @@ class Connection:
         verdict = self._services.pipeline.judge(text, context)
         recent.append((text, now))
         self._sent_count += 1
-        await self._apply(verdict, frame, text, session)
+        return _Admitted(frame, session, text, verdict)
 
-    async def _apply(self, verdict: Verdict, frame: Send, original: str, session: Session) -> None:
-        """Carry out a moderation verdict: publish or withhold, tell the author, ask for a human."""
+    # -- effects of admitted sends (the send queue's one task) ---------------------------------------
+
+    async def _carry_out(self, batch: list[_Pending]) -> None:
+        """Carry out a batch in admission order; its messages are published first, in one backend call."""
+        admitted = [item for item in batch if isinstance(item, _Admitted)]
+        published = await self._publish_all([item for item in admitted if item.verdict.publish])
+        cutoffs = _context_cutoffs(admitted, published)
+        for item in batch:
+            if isinstance(item, str):
+                self.member.outbox.push(item)
+            else:
+                await self._settle(item, published.get(item), cutoffs.get(item))
+
+    async def _publish_all(self, items: list[_Admitted]) -> dict[_Admitted, PublishResult | Exception]:
+        """Publish the messages in one backend call; each gets its own result, or its own error."""
+        if not items:
+            return {}
+        publications = [
+            Publication(
+                item.frame.room,
+                message_body(item.session.handle, item.verdict.text),
+                item.session.author_key,
+                f"{item.session.author_key}:{item.frame.client_id}",
+            )
+            for item in items
+        ]
+        try:
+            results = await self._services.backend.publish_messages(publications, self._services.retention)
+            return dict(zip(items, results, strict=True))
+        except Exception as exc:  # a bug costs these messages an error frame each, not the connection
+            _log_failure("publishing a batch failed", exc)
+            return dict.fromkeys(items, exc)
+
+    async def _settle(self, item: _Admitted, published: PublishResult | Exception | None, cutoff: str | None) -> None:
+        """One message's effects after its publish; a failure costs this message an error frame only."""
+        ref = item.frame.client_id
+        if isinstance(published, BackendUnavailable):
+            self.member.outbox.push(_unavailable_error(ref))
+            return
+        if isinstance(published, Exception):
+            self.member.outbox.push(_internal_error(ref))  # logged where it was caught
+            return
+        try:
+            await self._apply(item, published, cutoff)
+        except BackendUnavailable:
+            self.member.outbox.push(_unavailable_error(ref))
+        except Exception as exc:
+            _log_failure("carrying out a send failed", exc)
+            self.member.outbox.push(_internal_error(ref))
+
+    async def _apply(self, item: _Admitted, published: PublishResult | None, cutoff: str | None) -> None:
+        """Carry out a moderation verdict once its message is published (or withheld): tell the author,
+        ask for a human. `cutoff`: the first message id not "before" this one, for the moderators' context."""
+        verdict, frame, session = item.verdict, item.frame, item.session
         message_id: str | None = None
         reasons = list(verdict.reasons)
-        if verdict.publish:
-            result = await self._services.backend.publish_message(
-                frame.room,
-                message_body(session.handle, verdict.text),
-                session.author_key,
-                f"{session.author_key}:{frame.client_id}",
-                self._services.retention,
-            )
-            message_id = result.message_id
+        if published is not None:
+            message_id = published.message_id
             self._push({"type": "ack", "client_id": frame.client_id, "id": message_id, "room": frame.room})
             if verdict.action == Action.REDACT:
                 self._push({"type": "redacted", "room": frame.room, "client_id": frame.client_id, "id": message_id,
                             "reasons": reasons, "message": verdict.author_message})
-            if result.duplicate:
+            if published.duplicate:
                 return  # a retry: everything else already happened the first time
         elif verdict.action == Action.BLOCK:
             self._push({"type": "blocked", "room": frame.room, "client_id": frame.client_id, "reasons": reasons,
@@ -340,14 +432,14 @@ class Connection:
                 kind, priority = ItemKind.HELD, verdict.priority or PRIORITY_HELD
             else:
                 kind, priority = ItemKind.FLAG, verdict.priority or PRIORITY_FLAG
-            before, by_author = await self._context(frame.room, message_id, session.author_key)
+            before, by_author = await self._context(frame.room, cutoff, session.author_key)
             await self._services.review.submit(
                 NewItem(
                     kind=kind,
                     priority=priority,
                     room=frame.room,
                     # Moderators see what the person wrote; the room saw `verdict.text`.
-                    text=original if not verdict.publish else verdict.text,
+                    text=item.original if not verdict.publish else verdict.text,
                     author_handle=session.handle,
                     author_key=session.author_key,
                     dedupe_key=f"message:{session.author_key}:{frame.client_id}",
@@ -362,14 +454,14 @@ class Connection:
             )
 
     async def _context(
-        self, room: str, message_id: str | None, author_key: str
+        self, room: str, cutoff: str | None, author_key: str
     ) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
-        """The room's messages just before a message, and the author's recent ones there."""
+        """The room's messages before `cutoff` (all without it), and the author's recent ones there."""
         page = await self._services.backend.history(room, None, self._services.retention)
         stored = page.messages
-        if message_id is not None:
-            cutoff = message_id_key(message_id)
-            stored = [m for m in stored if message_id_key(m.message_id) < cutoff]
+        if cutoff is not None:
+            limit = message_id_key(cutoff)
+            stored = [m for m in stored if message_id_key(m.message_id) < limit]
         return _context_of(stored, author_key)
 
     async def _report(self, frame: Report, session: Session) -> None:
@@ -407,6 +499,50 @@ class Connection:
         await self._services.review.sanctions.forget(session.author_key, self._settings.token_ttl_seconds)
         self._push({"type": "forgotten", "removed": removed})
         self.drop(1000)
+
+
+def _context_cutoffs(
+    admitted: list[_Admitted], published: dict[_Admitted, PublishResult | Exception]
+) -> dict[_Admitted, str]:
+    """For each message, the first id of its room that is not before it: its own id once published;
+    for a withheld one, the id of the next message of the batch published in its room (its batch
+    was published before it is settled, but those came after it)."""
+    cutoffs: dict[_Admitted, str] = {}
+    next_in_room: dict[str, str] = {}
+    for item in reversed(admitted):
+        result = published.get(item)
+        if isinstance(result, PublishResult):
+            cutoffs[item] = result.message_id
+            if not result.duplicate:
+                next_in_room[item.frame.room] = result.message_id
+        elif item.frame.room in next_in_room:
+            cutoffs[item] = next_in_room[item.frame.room]
+    return cutoffs
+
+
+def _unavailable_error(ref: str | None = None) -> str:
+    """The `error` frame for something the backend could not do."""
+    return ProtocolError(
+        ErrorCode.UNAVAILABLE, "The service is briefly unavailable; nothing was done. Please try again.", ref, 1.0
+    ).to_frame()
+
+
+def _internal_error(ref: str | None = None) -> str:
+    """The `error` frame for a bug."""
+    return ProtocolError(
+        ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was done.", ref
+    ).to_frame()
+
+
+def _log_if_failed(task: asyncio.Task[None]) -> None:
+    """Done callback of the send queue's task: it ends only when closed, unless a bug ended it."""
+    if not task.cancelled() and task.exception() is not None:
+        _log_failure("the send queue's task failed", task.exception())  # type: ignore[arg-type]
+
+
+def _log_failure(what: str, exc: BaseException) -> None:
+    """Log a bug by its type and stack only: an exception's message could quote what someone wrote."""
+    log.error("%s: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
 
 
 def _context_of(

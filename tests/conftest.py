@@ -31,6 +31,8 @@ def write_rooms_file(directory: Path) -> Path:
         lines.append(f'[[rooms]]\nname = "moderated-{index}"\ntitle = "Moderated {index}"\n')
     lines.append('[[rooms]]\nname = "tiny"\ntitle = "Tiny"\nmax_members = 2\n')
     lines.append('[[rooms]]\nname = "short"\ntitle = "Short"\nmax_text_chars = 50\n')
+    # Every moderation outcome in one room: profanity is blocked, insults held, numbers redacted.
+    lines.append('[[rooms]]\nname = "strict"\ntitle = "Strict"\n[rooms.moderation.actions]\nprofanity = "block"\n')
     # Rooms where every message waits for a moderator: items on demand, whatever the text says.
     for index in range(PREMODERATED_COUNT):
         lines.append(

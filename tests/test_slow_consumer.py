@@ -36,9 +36,18 @@ async def test_a_stalled_reader_is_dropped_and_the_others_keep_receiving(start_h
         for index in range(MESSAGES):
             await sender.send(room, f"{index} {TEXT}")
 
+    async def drain_sender() -> None:
+        # The sender is a member too and gets the whole flood back: it must read like any client, or
+        # it is itself a stalled reader and is dropped before it has sent everything.
+        while True:
+            await sender.ws.recv()
+
     publishing = asyncio.create_task(publish())
+    draining = asyncio.create_task(drain_sender())
     received = await asyncio.gather(*(reader.messages(room, MESSAGES, timeout=30) for reader in readers))
     await publishing
+    draining.cancel()
+    await asyncio.gather(draining, return_exceptions=True)
     for frames in received:
         assert [int(frame["text"].split()[0]) for frame in frames] == list(range(MESSAGES))
 
