@@ -78,6 +78,9 @@ _PLATFORM_WORDS = (
 _PLATFORM = re.compile(_PLATFORM_WORDS)
 _PLATFORM_ANY_CASE = re.compile(_PLATFORM_WORDS, re.IGNORECASE)
 _ANY_DIGIT = re.compile(r"\d")
+_NON_DIGITS = re.compile(r"\D")
+# Between a platform name and a handle: words that introduce it as a handle ("insta: x", "ig is x").
+_INTRODUCED = re.compile(r"[:=]|\b(?:is|its|it's|es|ist|est|é)\b", re.IGNORECASE)
 _DIGITS = b"0123456789"
 
 # The platform names as they appear among a normalized message's squeezed words.
@@ -153,7 +156,7 @@ class PiiDetector:
     """Finds personal information in a display text, leaving allow-listed numbers and domains alone."""
 
     def __init__(self, allowed_numbers: Iterable[str] = (), allowed_domains: Iterable[str] = ()) -> None:
-        self._numbers = frozenset(re.sub(r"\D", "", n) for n in allowed_numbers)
+        self._numbers = frozenset(_NON_DIGITS.sub("", n) for n in allowed_numbers)
         self._domains = tuple(d.lower().lstrip(".") for d in allowed_domains)
 
     def find(self, text: str, locale: str = "en", words: frozenset[str] | None = None) -> list[Span]:
@@ -208,7 +211,7 @@ class PiiDetector:
             region = locale[3:5].upper()
         for m in _PHONE.finditer(text):
             candidate = m.group().strip()
-            digits = re.sub(r"\D", "", candidate)
+            digits = _NON_DIGITS.sub("", candidate)
             if not 7 <= len(digits) <= 15 or digits in self._numbers:
                 continue
             if _DATE.fullmatch(candidate) or _DECIMAL.fullmatch(candidate):
@@ -241,7 +244,7 @@ class PiiDetector:
             handle = after.group(1)
             bare = handle.lstrip("@").rstrip(".")
             marked = handle.startswith("@") or any(c.isdigit() or c in "_." for c in bare)
-            introduced = bool(re.search(r"[:=]|\b(?:is|its|it's|es|ist|est|é)\b", text[m.end() : after.start(1)], re.I))
+            introduced = _INTRODUCED.search(text[m.end() : after.start(1)]) is not None
             if bare.lower() in _HANDLE_WORDS or _PLATFORM_ANY_CASE.fullmatch(bare) or not (marked or introduced):
                 continue
             end = after.start(1) + len(handle.rstrip("."))
@@ -274,11 +277,12 @@ def _is_phone(candidate: str, digits: str, region: str) -> bool:
         except phonenumbers.NumberParseException:
             return False
     try:
-        number = phonenumbers.parse(candidate, region)
+        phonenumbers.parse(candidate, region)
     except phonenumbers.NumberParseException:
         return False
-    # Valid in the author's region, or at least a plausible length for some region's numbers.
-    return phonenumbers.is_valid_number(number) or 7 <= len(digits) <= 15
+    # Any region's format may be meant, so a national number only needs a phone's length (which the
+    # caller has checked), not validity in the author's region.
+    return 7 <= len(digits) <= 15
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:

@@ -22,6 +22,7 @@ _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _DOTTED = re.compile(r"\w\.[A-Za-z]{2}")
 _MENTION = re.compile(r"(?<![\w.])@(\w{1,32})")
 _UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
@@ -100,7 +101,7 @@ class SpamDetector:
         for m in _URL.finditer(text):
             if any(span.start <= m.start() < span.end for span in pii):
                 continue
-            host = re.sub(r"^(?:https?://)", "", m.group(), flags=re.IGNORECASE).split("/", 1)[0].split(":", 1)[0]
+            host = _SCHEME.sub("", m.group()).split("/", 1)[0].split(":", 1)[0]
             host = host.lower().rstrip(".")
             if host.startswith("www."):
                 host = host[4:]
