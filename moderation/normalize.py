@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
 
 from confusable_homoglyphs.confusables import confusables_data
+
+from moderation.word_index import INDEX
 
 # Characters removed from the display text: C0/C1 controls except tab and newline, bidi overrides
 # and isolates (they can reverse what a reader sees), and invisible zero-width characters that have no
@@ -127,39 +128,141 @@ _RUNS = tuple((c * 2, c, c * 3) for c in "abcdefghijklmnopqrstuvwxyz")
 _DOUBLED = re.compile(r"([a-z])\1")
 # Punctuation other than sentence ends becomes a space in one C-level pass.
 _PUNCT = "\"#%&'()+,-/:<=>[\\]^_`{}~\t\r"
-_PUNCT_TO_SPACE = str.maketrans({c: " " for c in _PUNCT})
-# The same table for ASCII text as bytes: bytes.translate is a plain array lookup, several times
-# faster than str.translate with a dict, and most chat messages are ASCII.
-_PUNCT_TO_SPACE_ASCII = bytes.maketrans(_PUNCT.encode(), b" " * len(_PUNCT))
-# Three spaced-out letters "x y z" always contain " y z" with no letter or digit after the "z"; a scan
-# that starts with a literal space is much cheaper than `_SPACED_LETTERS` (whose look-behind defeats
-# the regex engine's fast skipping), so most texts skip the full pattern.
-_SPACED_HINT = re.compile(r" [a-z] [a-z](?![a-z0-9])")
+# Punctuation first becomes a mark that is neither a word character nor whitespace, so that a
+# sentence end is still recognised by what follows it as written ("fine!) ok" is one sentence); the
+# marks become spaces once sentence ends are found.
+_PUNCT_MARK = "\x01"
+_PUNCT_TO_MARK = str.maketrans({c: " " if c in "\t\r" else _PUNCT_MARK for c in _PUNCT})
+_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# ASCII text (most chat) is lowered and its punctuation marked in one bytes.translate, a plain array
+# lookup per byte, with apostrophes deleted in the same pass ("don't" -> "dont").
+_ASCII_FOLD = bytes.maketrans(
+    _UPPER + _PUNCT.encode(), _UPPER.lower() + _PUNCT.translate(_PUNCT_TO_MARK).encode()
+)
+# Deleting letters and spaces from the folded bytes leaves what still needs work, usually nothing or
+# a few bytes; which steps run is decided from that remainder instead of a search of the text per step.
+_LETTERS_AND_SPACE = _UPPER.lower() + b" "
+_LEET_BYTES = frozenset(b"0123456789@$!|")
+_SENTENCE_BYTES = frozenset(b".!?;")
+_NOT_WORD_BYTES = frozenset(b".!?;$|")
+_MARK_BYTE = ord(_PUNCT_MARK)
+# After NFD, text holding nothing but ASCII, combining accents and these marks folds like ASCII text:
+# apostrophes (and the backtick, the fold table's way) vanish as the fold table has them vanish, and
+# the others part words as the punctuation they are. Anything else (other scripts, emoji, ligatures) takes the full fold.
+_ACCENT_PATH_MARKS = (
+    ("\u2019", ""), ("\u2018", ""), ("\u00b4", ""), ("`", ""),
+    ("\u00bf", " "), ("\u00a1", " "), ("\u00ab", " "), ("\u00bb", " "), ("\u201c", " "), ("\u201d", " "),
+)
+_BEYOND_ACCENTS = re.compile("[^\x00-\x7f\u0300-\u036f" + "".join(m for m, _ in _ACCENT_PATH_MARKS) + "]")
+# A spaced-out word needs a lone letter; "i" and "a" alone are ordinary words, and a run made of
+# nothing else ("i a i") spells no word any list holds, so only the other letters start the search.
+_LONE_LETTERS = frozenset("bcdefghjklmnopqrstuvwxyz")
 
 
-class Normalized(NamedTuple):
-    """One message in its display form and the two forms the filters match on.
+class _SqueezeMemo:
+    """Remembers the squeezed form of tokens seen before, because chat reuses a small vocabulary.
 
-    `folded`: lower-case ASCII-ish words separated by single spaces, with " . " between sentences;
-    letter runs of three or more cut to two ("killlll" -> "kill"). `squeezed`: the same with every
-    letter run cut to one ("kill" -> "kil"), which is what phrase lists match against. Both forms
-    have the same tokens in the same order. `words` is the set of squeezed words, for cheap "could
-    this list match at all" tests. `obfuscated` says a folding trick was needed
-    (homoglyphs, leetspeak, spaced-out letters); `glued` that spaced-out letters were joined, so word
-    boundaries inside the joined run are lost and word-based shortcuts must not be trusted.
+    A message's new tokens are squeezed in one pass over them all, joined, so a long message of
+    novel tokens (noise, code) costs one text-sized pass rather than a Python call per token. The
+    memo holds at most `limit` tokens; past that it starts afresh (a new dict, so a caller that is
+    still reading the old one is not disturbed).
     """
 
-    display: str
-    folded: str
-    squeezed: str
-    words: frozenset[str]
-    obfuscated: bool
-    glued: bool = False
+    __slots__ = ("_known", "_limit")
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._known: dict[str, str] = {}
+        self._limit = limit
+
+    def table(self, tokens: set[str]) -> dict[str, str]:
+        """A mapping from each of `tokens` (and other tokens) to its squeezed form."""
+        known = self._known
+        missing = tokens.difference(known)
+        if missing:
+            if len(known) + len(missing) > self._limit:
+                known = self._known = {}
+                missing = tokens
+            if len(missing) == 1:
+                (token,) = missing
+                known[token] = squeeze(token) if _DOUBLED.search(token) else token
+            else:
+                ordered = list(missing)
+                joined = " ".join(ordered)
+                squeezed = _cut_runs(joined)[1] if _DOUBLED.search(joined) else joined
+                known.update(zip(ordered, squeezed.split(" ")))
+        return known
+
+
+_SQUEEZE_MEMO = _SqueezeMemo()
+
+
+class Normalized:
+    """One message in its display form and the forms the filters match on.
+
+    `spaced`: lower-case ASCII-ish words separated by single spaces, with " . " between sentences,
+    folded but with letter runs as written. `folded`: the same with letter runs of three or more cut
+    to two ("killlll" -> "kill"). `squeezed`: every letter run cut to one ("kill" -> "kil"), which is
+    what phrase lists match against. All three have the same tokens in the same order. `words` is
+    the set of squeezed words, for cheap "could this list match at all" tests; `folded` and
+    `squeezed` are built only when a stage asks for them, because most messages are decided from
+    `words` alone. `obfuscated` says a folding trick was needed (homoglyphs, leetspeak, spaced-out
+    letters); `glued` that spaced-out letters were joined, so word boundaries inside the joined run
+    are lost and word-based shortcuts must not be trusted.
+    """
+
+    __slots__ = ("display", "spaced", "words", "obfuscated", "glued", "_folded", "_squeezed", "_table", "_mask")
+
+    def __init__(
+        self,
+        display: str,
+        spaced: str,
+        words: frozenset[str],
+        obfuscated: bool = False,
+        glued: bool = False,
+        table: dict[str, str] | None = None,
+    ) -> None:
+        self.display = display
+        self.spaced = spaced
+        self.words = words
+        self.obfuscated = obfuscated
+        self.glued = glued
+        self._folded: str | None = None
+        self._squeezed: str | None = None
+        # Token -> squeezed token for every token of `spaced` (see `_SqueezeMemo`), if the builder has one.
+        self._table = table
+        self._mask: int | None = None
+
+    @property
+    def mask(self) -> int:
+        """Which gates the message's words open (see `moderation.word_index`)."""
+        if self._mask is None:
+            self._mask = INDEX.mask(self.words)
+        return self._mask
+
+    @property
+    def folded(self) -> str:
+        """`spaced` with letter runs of three or more cut to two."""
+        if self._folded is None:
+            self._folded = _cut_runs(self.spaced)[0] if _DOUBLED.search(self.spaced) else self.spaced
+        return self._folded
+
+    @property
+    def squeezed(self) -> str:
+        """`spaced` with every letter run cut to one."""
+        if self._squeezed is None:
+            if self._table is not None:
+                self._squeezed = " ".join(map(self._table.__getitem__, self.spaced.split(" ")))
+            else:
+                self._squeezed = _cut_runs(self.spaced)[1]
+        return self._squeezed
 
     @property
     def tokens(self) -> list[str]:
         """The squeezed form's words (sentence marks included)."""
         return self.squeezed.split(" ")
+
+    def __repr__(self) -> str:
+        return f"Normalized(spaced={self.spaced!r}, obfuscated={self.obfuscated}, glued={self.glued})"
 
 
 def clean_display(text: str) -> str:
@@ -195,31 +298,67 @@ def _cut_runs(text: str) -> tuple[str, str]:
 
 
 def fold(text: str) -> tuple[str, bool, bool]:
-    """The folded matching form of an already display-cleaned text, whether it was obfuscated, and
-    whether spaced-out letters were glued together."""
-    obfuscated = glued = False
+    """The folded matching form of an already display-cleaned text (letter runs as written), whether
+    it was obfuscated, and whether spaced-out letters were glued together."""
+    s, obfuscated = _fold_words(text)
+    glued = False
+    if _SPACED_LETTERS.search(s):
+        s = _SPACED_LETTERS.sub(_join_spaced, s)
+        obfuscated = glued = True
+    if "my self" in s:
+        s = _MY_SELF.sub("myself", s)
+    return s, obfuscated, glued
+
+
+def _fold_words(text: str) -> tuple[str, bool]:
+    """Everything `fold` does but joining spaced-out letters: case, look-alikes, leetspeak, sentence
+    marks, punctuation and spacing. Returns the text and whether it was obfuscated."""
+    obfuscated = False
     if text.isascii():
-        s = text.lower().replace("'", "")
+        data = text.encode("ascii").translate(_ASCII_FOLD, b"'")
+        s = data.decode("ascii")
+        rest = data.translate(None, _LETTERS_AND_SPACE)
+        if not rest:
+            # Letters and spaces only: nothing but the spacing is left to do.
+            return (" ".join(s.split()) if "  " in s or s[:1] == " " or s[-1:] == " " else s), False
+        kinds = frozenset(rest)
+        leet = not kinds.isdisjoint(_LEET_BYTES)
+        sentences = not kinds.isdisjoint(_SENTENCE_BYTES)
+        star = 42 in kinds  # "*"
+        not_word = not kinds.isdisjoint(_NOT_WORD_BYTES)
+        marked = _MARK_BYTE in kinds
     else:
         s = unicodedata.normalize("NFKC", text).casefold()
+        decomposed = unicodedata.normalize("NFD", s)
+        if not _BEYOND_ACCENTS.search(decomposed):
+            # Latin text with accents (most Spanish, French, German, Portuguese): dropping the
+            # combining marks leaves ASCII, which takes the fast path above.
+            for mark, replacement in _ACCENT_PATH_MARKS:
+                if mark in decomposed:
+                    decomposed = decomposed.replace(mark, replacement)
+            return _fold_words(decomposed.encode("ascii", "ignore").decode("ascii"))
         # Homoglyphs mixed into Latin text are evasion; accents alone are not.
         obfuscated = bool(_OTHER_SCRIPT.search(s))
         s = unicodedata.normalize("NFD", s.translate(_FOLD_TABLE)).translate(_FOLD_TABLE)
         s = s.replace("'", "")
         if _EMOJI_MARK in s:
             s = _EMOJI_IN_WORD.sub("", s).replace(_EMOJI_MARK, " ")
-    if _LEET_ANY.search(s) and _LEET_CHARS.search(s):
+        # Punctuation never belongs to a leetspeak token, so it can be marked before that fold.
+        s = s.translate(_PUNCT_TO_MARK)
+        leet = _LEET_ANY.search(s) is not None
+        sentences = "." in s or "!" in s or "?" in s or ";" in s or "…" in s
+        star = "*" in s
+        not_word = marked = True
+    if leet and _LEET_CHARS.search(s):
         s, changed = _fold_leet(s)
         obfuscated = obfuscated or changed
-    if "." in s or "!" in s or "?" in s or ";" in s or "…" in s:
+    if sentences:
         s = _SENTENCE_END.sub("\n", s)
-    if s.isascii():
-        s = s.encode("ascii").translate(_PUNCT_TO_SPACE_ASCII).decode("ascii")
-    else:
-        s = s.translate(_PUNCT_TO_SPACE)
-    if "*" in s:
+    if marked:
+        s = s.replace(_PUNCT_MARK, " ")
+    if star:
         s = _NOT_WORD.sub(" ", s)
-    elif not s.isascii() or not _ONLY_WORD.fullmatch(s):
+    elif not_word and (not s.isascii() or not _ONLY_WORD.fullmatch(s)):
         s = _NOT_WORD_PLAIN.sub(" ", s)
     # One space between words and a lone "." token between sentences (most messages are one sentence).
     if "\n" in s:
@@ -230,12 +369,7 @@ def fold(text: str) -> tuple[str, bool, bool]:
         if "  " in s:
             s = _SPACES.sub(" ", s)
         s = s.strip(" ")
-    if _SPACED_HINT.search(s) and _SPACED_LETTERS.search(s):
-        s = _SPACED_LETTERS.sub(_join_spaced, s)
-        obfuscated = glued = True
-    if "my self" in s:
-        s = _MY_SELF.sub("myself", s)
-    return s, obfuscated, glued
+    return s, obfuscated
 
 
 def _join_spaced(match: re.Match[str]) -> str:
@@ -266,6 +400,15 @@ def _fold_leet(s: str) -> tuple[str, bool]:
 def normalize(text: str) -> Normalized:
     """Build every form of one message. Pure; linear in the length of the text."""
     display = clean_display(text)
-    folded, obfuscated, glued = fold(display)
-    folded, squeezed = _cut_runs(folded)
-    return Normalized(display, folded, squeezed, frozenset(squeezed.split(" ")), obfuscated, glued)
+    spaced, obfuscated = _fold_words(display)
+    tokens = set(spaced.split(" "))
+    glued = False
+    if not _LONE_LETTERS.isdisjoint(tokens) and _SPACED_LETTERS.search(spaced):
+        spaced = _SPACED_LETTERS.sub(_join_spaced, spaced)
+        tokens = set(spaced.split(" "))
+        obfuscated = glued = True
+    if "self" in tokens and "my self" in spaced:
+        spaced = _MY_SELF.sub("myself", spaced)
+        tokens = set(spaced.split(" "))
+    table = _SQUEEZE_MEMO.table(tokens)
+    return Normalized(display, spaced, frozenset(map(table.__getitem__, tokens)), obfuscated, glued, table)
