@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from moderation.lexicon import PhraseMatcher, word_set
 from moderation.normalize import Normalized, squeeze
+from moderation.word_index import INDEX
 
 
 class HarassmentFinding(NamedTuple):
@@ -161,7 +162,12 @@ _ANY_EXACT = INSULTS.exact | PROFANITY.exact | SLURS.exact
 # A token's squeezed form is its folded form with letter runs cut to one, so a message can only
 # hold one of the exact words if it holds that word's squeezed form.
 _ANY_EXACT_SQUEEZED = frozenset(squeeze(word) for word in _ANY_EXACT)
+# One bit of the shared word index says a message holds a word some list above holds.
+_LISTED = INDEX.new_bit()
+INDEX.add_words(_ANY_SQUEEZED | _ANY_EXACT_SQUEEZED, _LISTED)
 _INFIX = re.compile("|".join(PROFANE_INFIXES))
+_HAS_INFIX = INDEX.new_bit()
+INDEX.add_infixes(PROFANE_INFIXES, _HAS_INFIX)
 
 
 def assess(message: Normalized) -> HarassmentFinding:
@@ -169,12 +175,12 @@ def assess(message: Normalized) -> HarassmentFinding:
     harassment: set[str] = set()
     doubtful: set[str] = set()
     profanity = False
-    # Most messages hold none of the listed words: set intersections with the message's words
-    # decide that without splitting the text into tokens.
-    infix = bool(_INFIX.search(message.squeezed))
-    listed = not (_ANY_SQUEEZED.isdisjoint(message.words) and _ANY_EXACT_SQUEEZED.isdisjoint(message.words))
-    scan_words = listed or infix or "*" in message.folded
-    phrases = message.glued or _PHRASE_GATE.admits(message.words)
+    # Most messages hold none of the listed words: the message's word-index mask decides that
+    # without splitting the text into tokens.
+    infix = bool(message.mask & _HAS_INFIX)
+    listed = bool(message.mask & _LISTED)
+    scan_words = listed or infix or "*" in message.spaced
+    phrases = message.glued or _PHRASE_GATE.admits(message)
     if not scan_words and not phrases:
         return _NONE
     # Tokens are split only when a word check or an insult phrase needs them.

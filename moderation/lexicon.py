@@ -20,7 +20,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from moderation.normalize import fold, squeeze
+from moderation.normalize import Normalized, fold, squeeze
+from moderation.word_index import INDEX, WordIndex
 
 _WILDCARD = "\x00"
 _WORD_END = "\x01"  # in a phrase: the word before it must end there
@@ -214,6 +215,7 @@ class PhraseMatcher:
         keys = _trie_regex(" ".join(key) for key in groups_by_key)
         self._starts = re.compile(" (?=(" + keys + "))") if keys else None
         self._anchors_by_label = anchors_by_label
+        self._label_of = {f"g{i}": label for i, label in enumerate(self._labels)}
 
     def _compile(self, groups: Mapping[int, set[str]]) -> re.Pattern[str]:
         """One group's regex: a named alternative per label, in label order, each a trie of phrases."""
@@ -254,7 +256,7 @@ class PhraseMatcher:
         hits: list[Hit] = []
         if self._starts is None:
             return hits
-        labels, by_key = self._labels, self._glued_by_key if glued else self._by_key
+        label_of, by_key = self._label_of, self._glued_by_key if glued else self._by_key
         end = 0
         # In the padded text a match starts at the space in front of a word, which is the word's
         # own position in `squeezed`.
@@ -268,44 +270,53 @@ class PhraseMatcher:
             match = (by_key.get(key) or self._glued(key)).match(squeezed, position)
             if match:
                 end = match.end()
-                hits.append(Hit(labels[int(match.lastgroup[1:])], position, end))  # type: ignore[index]
+                hits.append(Hit(label_of[match.lastgroup], position, end))  # type: ignore[index]
         return hits
 
 
 class Gate:
-    """Does a text hold an uncommon word of some phrase of the chosen labels?
+    """Could a phrase of the chosen labels be in a message at all?
 
-    Anchors are whole words, or four-letter prefixes where a phrase ends in a wildcard. A text
-    without any anchor cannot match, so the caller can skip `PhraseMatcher.find`. Built once at
-    import (`PhraseMatcher.gate`) because the test runs several times per message.
+    Anchors are whole words, or four-letter prefixes where a phrase ends in a wildcard; a message
+    without any anchor cannot match, so the caller can skip `PhraseMatcher.find`. The anchors live
+    in the shared `WordIndex`, so a message's words are looked up once for every gate. Built once at
+    import (`PhraseMatcher.gate`).
     """
 
-    __slots__ = ("exact", "prefix", "_pairs", "_paired")
+    __slots__ = ("_open", "_paired", "_pairs", "_anchors")
 
     def __init__(
         self,
         exact: frozenset[str],
         prefix: frozenset[str],
         pairs: Mapping[str, Mapping[str, tuple[frozenset[str], ...]]] | None = None,
+        index: WordIndex = INDEX,
     ) -> None:
-        self.exact = exact
-        self.prefix = prefix
+        self._open = index.new_bit()
+        index.add_words(exact, self._open)
+        index.add_prefixes(prefix, self._open)
         # Anchor word -> the other words a phrase with that anchor also needs ("notice" of "no one
         # would notice" needs "no", "one" and "would"): ordinary support talk is full of "notice",
         # "tired" and "nobody", and this keeps most of it away from the phrase scans.
         self._pairs = {anchor: (frozenset(by_word), dict(by_word)) for anchor, by_word in (pairs or {}).items()}
-        self._paired = frozenset(self._pairs)
+        self._anchors = frozenset(self._pairs)
+        self._paired = index.new_bit() if self._pairs else 0
+        index.add_words(self._anchors, self._paired)
 
-    def admits(self, words: frozenset[str]) -> bool:
-        """`words`: the message's squeezed words (`Normalized.words`)."""
-        if not self.exact.isdisjoint(words):
+    def admits(self, message: Normalized) -> bool:
+        """True when the message holds an anchor of the gate (with the words it must come with)."""
+        mask = message.mask
+        if mask & self._open:
             return True
-        for anchor in self._paired.intersection(words):
+        if not mask & self._paired:
+            return False
+        words = message.words
+        for anchor in self._anchors.intersection(words):
             keys, by_word = self._pairs[anchor]
             for word in keys.intersection(words):
                 if any(map(words.issuperset, by_word[word])):
                     return True
-        return bool(self.prefix) and not self.prefix.isdisjoint({w[:4] for w in words})
+        return False
 
 
 def _anchors(
@@ -326,7 +337,13 @@ def _anchors(
     rare = [word for word in words if uncommon(word)]
     if rare:
         plain = frozenset(w for w in words if not w.endswith(_WILDCARD) and not any(ord(c) >= _MACRO_BASE for c in w))
-        return {(rare[0], plain - {rare[0]})}
+        anchor = rare[0]
+        if anchor in plain:
+            # Every plain word is required either way; which one is looked up decides only how
+            # often the requirement is checked, so take the likeliest rare one: the longest, and
+            # never a sentence mark ("." stands between sentences of half the messages).
+            anchor = max((w for w in rare if w in plain), key=lambda w: (w != ".", len(w)))
+        return {(anchor, plain - {anchor})}
     for word in words:
         if word[0] in macro_phrases:
             keys = set()

@@ -59,14 +59,14 @@ def test_words_run_together_still_match_unless_a_short_first_word_would_swallow_
 def test_a_gate_admits_only_texts_that_hold_an_uncommon_word_of_a_phrase() -> None:
     matcher = PhraseMatcher({"a": ("i want to disappear",), "b": ("overdose",)})
     gate_a, gate_both = matcher.gate("a"), matcher.gate("a", "b")
-    assert gate_a.admits(normalize("I just want to disappear").words)
-    assert not gate_a.admits(normalize("I want to go home").words)
-    assert not gate_a.admits(normalize("overdose").words)
-    assert gate_both.admits(normalize("overdose").words)
+    assert gate_a.admits(normalize("I just want to disappear"))
+    assert not gate_a.admits(normalize("I want to go home"))
+    assert not gate_a.admits(normalize("overdose"))
+    assert gate_both.admits(normalize("overdose"))
 
 
 def test_a_gate_needs_every_plain_word_of_a_phrase_not_just_its_anchor() -> None:
     # "notice" is the phrase's one uncommon word, and ordinary support talk is full of it.
     gate = PhraseMatcher({"a": ("no one would notice",)}).gate("a")
-    assert not gate.admits(normalize("nobody at work seems to notice how tired I am").words)
-    assert gate.admits(normalize("honestly no one would notice if I was gone").words)
+    assert not gate.admits(normalize("nobody at work seems to notice how tired I am"))
+    assert gate.admits(normalize("honestly no one would notice if I was gone"))
