@@ -23,7 +23,6 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 from enum import IntEnum
-from operator import attrgetter
 
 from moderation.lexicon import Hit, PhraseMatcher
 from moderation.normalize import Normalized
@@ -502,45 +501,81 @@ _REASON = {
     "self_injury": "self_harm_self_injury",
 }
 _NONE = CrisisFinding()
-_START = attrgetter("start")
+_IDEATION_LABELS = frozenset({"ideation", "ideation_intent"})
 _SENTENCE_MARK = re.compile(r"\.")
 
 
 def assess(message: Normalized) -> CrisisFinding:
     """Judge one normalized message for crisis signals."""
-    text = message.squeezed
     glued = message.glued
-    if not glued and not _SIGNAL_GATE.admits(message.words):
+    if not glued and not _SIGNAL_GATE.admits(message):
         return _NONE
-    if glued or _FIGURATIVE_GATE.admits(message.words):
+    text = message.squeezed
+    if glued or _FIGURATIVE_GATE.admits(message):
         for hit in reversed(_FIGURATIVE.find(text, glued)):
             # Blank the figure of speech out; "#" is no word character, so nothing matches across it.
             text = text[: hit.start] + "#" * (hit.end - hit.start) + text[hit.end :]
-    hits = _SIGNALS.find(text, glued)
-    if glued or _PARTS_GATE.admits(message.words):
-        hits = _merge(hits, _composed(text, glued))
-    if not hits:
+    listed = _SIGNALS.find(text, glued)
+    composable = glued or _PARTS_GATE.admits(message)
+    if not listed and not composable:
         return _NONE
-    markers = _MARKERS.find(text, glued) if glued or _MARKERS_GATE.admits(message.words) else []
-    kept = [h for h in hits if h.label in _SIGNAL_LABELS]
-    if markers:
-        sentence_ends = [m.start() for m in _SENTENCE_MARK.finditer(text)]
-        kept = [h for h in kept if not _cancelled(h, markers, sentence_ends)]
-    distress = "distress" in {h.label for h in hits}
-    if not kept:
-        return CrisisFinding(distress=distress)
+    distress = any(h.label == "distress" for h in listed)
+    context = _Context(text, glued, message)
+    kept = context.kept([h for h in listed if h.label in _SIGNAL_LABELS])
     labels = {h.label for h in kept}
+    # A wish or intent followed by a death word adds only the label "ideation", so it can change
+    # the verdict only when no ideation was found yet; most crisis messages spell one out.
+    if composable and labels.isdisjoint(_IDEATION_LABELS):
+        composed = [c for c in _composed(text, glued) if not any(h.start < c.end and c.start < h.end for h in listed)]
+        if composed:
+            labels.update(h.label for h in context.kept(composed))
+    if not labels:
+        return CrisisFinding(distress=distress) if distress else _NONE
     reasons = {_REASON[label] for label in labels}
-    all_labels = {h.label for h in markers}
-    if glued or _TIMES_GATE.admits(message.words):
-        all_labels |= {h.label for h in _TIMES.find(text, glued)}
-    plan = "time_strong" in all_labels or (
-        "ideation_intent" in labels and not all_labels.isdisjoint({"time_weak", "current"})
-    )
-    if plan and labels != {"method"}:
+    if labels != {"method"} and context.plan("ideation_intent" in labels):
         reasons.add("self_harm_plan")
-    risk = Risk.METHOD if "method" in labels or plan else Risk.IDEATION
+        risk = Risk.METHOD
+    else:
+        risk = Risk.METHOD if "method" in labels else Risk.IDEATION
     return CrisisFinding(risk=risk, reasons=tuple(sorted(reasons)), distress=distress)
+
+
+class _Context:
+    """The markers and times around a message's signals, found only when a verdict needs them."""
+
+    __slots__ = ("_text", "_glued", "_message", "_markers", "_sentence_ends")
+
+    def __init__(self, text: str, glued: bool, message: Normalized) -> None:
+        self._text, self._glued, self._message = text, glued, message
+        self._markers: list[Hit] | None = None
+        self._sentence_ends: list[int] = []
+
+    def markers(self) -> list[Hit]:
+        if self._markers is None:
+            found = _MARKERS.find(self._text, self._glued) if self._glued or _MARKERS_GATE.admits(self._message) else []
+            if found:
+                self._sentence_ends = [m.start() for m in _SENTENCE_MARK.finditer(self._text)]
+            self._markers = found
+        return self._markers
+
+    def kept(self, signals: list[Hit]) -> list[Hit]:
+        """The signals no safe phrase or recovery marker cancels."""
+        if not signals:
+            return signals
+        markers = self.markers()
+        if not markers:
+            return signals
+        return [h for h in signals if not _cancelled(h, markers, self._sentence_ends)]
+
+    def plan(self, intent: bool) -> bool:
+        """Is a time named (or, for a stated intent, "now", "again", "soon")?"""
+        marker_labels = {h.label for h in self.markers()}
+        if intent and "current" in marker_labels:
+            return True
+        if not (self._glued or _TIMES_GATE.admits(self._message)):
+            return False
+        times = {h.label for h in _TIMES.find(self._text, self._glued)}
+        return "time_strong" in times or (intent and "time_weak" in times)
 
 
 def _composed(text: str, glued: bool) -> list[Hit]:
@@ -567,17 +602,6 @@ def _negated(text: str, start: int) -> bool:
     """Is the word just before `start` a negation ("don't want to die", "no quiero morir")?"""
     before = text[max(0, start - 12) : start].split()
     return bool(before) and before[-1] in _BETWEEN_BLOCKERS and before[-1] not in ("it", "my", "you")
-
-
-def _merge(hits: list[Hit], extra: list[Hit]) -> list[Hit]:
-    """Add composed hits that do not overlap a listed one."""
-    if not extra:
-        return hits
-    merged = list(hits)
-    for hit in extra:
-        if not any(h.start < hit.end and hit.start < h.end for h in hits):
-            merged.append(hit)
-    return sorted(merged, key=_START)
 
 
 def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int]) -> bool:
