@@ -104,18 +104,16 @@ class Connection:
         self._bucket = TokenBucket(self._settings.rate_burst, self._settings.rate_per_second, time.monotonic())
         self._recent: dict[str, deque[tuple[str, float]]] = {}
         self._sent_count = 0
-        self._sends: SendQueue[_Pending] = SendQueue(_MAX_SENDS_AHEAD)
+        self._sends: SendQueue[_Pending] = SendQueue(_MAX_SENDS_AHEAD, self._carry_out, self._on_send_failure)
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
     async def run(self) -> None:
         """Serve the connection until the client leaves, stalls or breaks the protocol."""
         reader = asyncio.create_task(self._read_loop())
-        sender = asyncio.create_task(self._sends.run(self._carry_out))
-        sender.add_done_callback(_log_if_failed)
         # A direct outbox is written by the process's flusher; otherwise a writer task sends.
         writer = None if self.member.outbox.direct else asyncio.create_task(self._write_loop())
-        running = {reader, sender} if writer is None else {reader, sender, writer}
+        running = {reader} if writer is None else {reader, writer}
         close_code: int | None = None
         try:
             await asyncio.wait({*running, self._dropped}, return_when=asyncio.FIRST_COMPLETED)
@@ -123,10 +121,10 @@ class Connection:
                 close_code = self._dropped.result()
             elif reader.done() and not reader.cancelled() and reader.exception() is None:
                 close_code = reader.result()
-            elif sender.done():
-                close_code = CloseCode.INTERNAL_ERROR  # the send queue's task ended on a bug (logged)
             reader.cancel()  # read nothing more
-            await self._finish_sends(sender)
+            # Admitted sends get a bounded time to take effect: what was admitted is not dropped
+            # silently, and an ack is still only sent once its message is published.
+            await self._sends.finish(_FINISH_SENDS_SECONDS)
             if close_code is not None and close_code != CloseCode.SLOW_CONSUMER:
                 # Let what was queued (a final error or notice) go out before the close frame.
                 self.member.outbox.close_when_drained()
@@ -137,6 +135,7 @@ class Connection:
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+            await self._sends.finish(0)
             if self.author_key is not None:
                 self._services.registry.remove(self.author_key, self)
             await self._services.hub.leave_all(self.member)
@@ -147,12 +146,6 @@ class Connection:
             except (RuntimeError, OSError, asyncio.TimeoutError, WebSocketDisconnect):
                 pass
 
-    async def _finish_sends(self, sender: asyncio.Task[None]) -> None:
-        """Give admitted sends a bounded time to take effect: what was admitted is not dropped silently,
-        and an ack is still only sent once its message is published."""
-        self._sends.close()
-        await asyncio.wait({sender}, timeout=_FINISH_SENDS_SECONDS)
-
     def drop(self, code: int) -> None:
         """End the connection from outside (slow consumer, shutdown, ban)."""
         if not self._dropped.done():
@@ -161,6 +154,11 @@ class Connection:
     def deliver(self, frame: str) -> None:
         """Queue a frame for this connection (used by hub-to-hub commands)."""
         self.member.outbox.push(frame)
+
+    def _on_send_failure(self, exc: Exception) -> None:
+        # The send queue's handler raised although it answers each message's failure itself: a bug.
+        _log_failure("carrying out sends failed", exc)
+        self.drop(CloseCode.INTERNAL_ERROR)
 
     def _on_overflow(self) -> None:
         # Called from inside the hub's fan-out loop: only flag it; `run` does the rest.
@@ -532,12 +530,6 @@ def _internal_error(ref: str | None = None) -> str:
     return ProtocolError(
         ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; nothing was done.", ref
     ).to_frame()
-
-
-def _log_if_failed(task: asyncio.Task[None]) -> None:
-    """Done callback of the send queue's task: it ends only when closed, unless a bug ended it."""
-    if not task.cancelled() and task.exception() is not None:
-        _log_failure("the send queue's task failed", task.exception())  # type: ignore[arg-type]
 
 
 def _log_failure(what: str, exc: BaseException) -> None:

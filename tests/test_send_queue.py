@@ -1,11 +1,9 @@
-"""The send queue on its own: one worker, batches of everything waiting, a bounded reader."""
+"""The send queue on its own: one worker while there is work, batches of everything waiting, a bounded reader."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-
-import pytest
 
 from app.send_queue import SendQueue
 
@@ -18,6 +16,7 @@ class Worker:
         self.events: list[str] = []
         self.taken = asyncio.Event()
         self.gates: list[asyncio.Event] = [asyncio.Event() for _ in range(4)]
+        self.failures: list[Exception] = []
 
     async def handle(self, batch: list[int]) -> None:
         number = len(self.batches)
@@ -33,9 +32,8 @@ async def _record(events: list[str], name: str, waiting: Awaitable[None]) -> Non
 
 
 async def test_the_worker_takes_everything_waiting_as_one_batch_in_admission_order() -> None:
-    queue: SendQueue[int] = SendQueue(limit=3)
     worker = Worker()
-    running = asyncio.create_task(queue.run(worker.handle))
+    queue: SendQueue[int] = SendQueue(3, worker.handle, worker.failures.append)
     queue.put(1)
     await worker.taken.wait()
     queue.put(2)
@@ -51,32 +49,60 @@ async def test_the_worker_takes_everything_waiting_as_one_batch_in_admission_ord
     # The reader had room only once the first batch was done, and all was drained after the second.
     assert worker.events == ["done 0", "room", "done 1", "drained"]
     assert queue.undone == 0
-    queue.close()
-    await running
+    assert worker.failures == []
 
 
-async def test_closing_lets_the_worker_finish_what_was_admitted_then_return() -> None:
-    queue: SendQueue[int] = SendQueue(limit=8)
+async def test_no_worker_runs_while_there_is_nothing_to_do() -> None:
     worker = Worker()
     for gate in worker.gates:
         gate.set()
-    running = asyncio.create_task(queue.run(worker.handle))
+    queue: SendQueue[int] = SendQueue(8, worker.handle, worker.failures.append)
+    assert not _workers()
+    queue.put(1)
+    assert len(_workers()) == 1
+    await queue.drained()
+    # The worker returned in the same step that finished its batch: nothing was waiting any more.
+    assert not _workers()
+    queue.put(2)  # a new burst starts a new worker
+    await queue.drained()
+    assert worker.batches == [[1], [2]]
+
+
+async def test_finishing_lets_the_worker_carry_out_what_was_admitted() -> None:
+    worker = Worker()
+    for gate in worker.gates:
+        gate.set()
+    queue: SendQueue[int] = SendQueue(8, worker.handle, worker.failures.append)
     for number in range(5):
         queue.put(number)
-    queue.close()
-    await running
+    await queue.finish(timeout=5.0)
     assert [n for batch in worker.batches for n in batch] == [0, 1, 2, 3, 4]
     assert queue.undone == 0
 
 
-async def test_a_failing_handler_ends_the_worker_and_counts_its_batch_as_done() -> None:
-    queue: SendQueue[int] = SendQueue(limit=8)
+async def test_finishing_cancels_work_that_takes_too_long() -> None:
+    worker = Worker()  # its gates are never opened: the first batch never finishes
+    queue: SendQueue[int] = SendQueue(8, worker.handle, worker.failures.append)
+    queue.put(1)
+    await worker.taken.wait()
+    await queue.finish(timeout=0.01)
+    assert not _workers()
+    assert worker.events == []
+
+
+async def test_a_failing_handler_is_reported_and_no_reader_is_left_waiting() -> None:
+    failures: list[Exception] = []
 
     async def handle(batch: list[int]) -> None:
         raise RuntimeError("a bug")
 
-    running = asyncio.create_task(queue.run(handle))
+    queue: SendQueue[int] = SendQueue(8, handle, failures.append)
     queue.put(1)
-    with pytest.raises(RuntimeError):
-        await running
+    queue.put(2)
     await queue.drained()  # a reader waiting on it is not stuck
+    assert [type(f) for f in failures] == [RuntimeError]
+    assert queue.undone == 0
+
+
+def _workers() -> list[asyncio.Task[object]]:
+    return [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "SendQueue._work" and not t.done()]
