@@ -90,12 +90,13 @@ class Outbox:
         self._frames: deque[str] = deque()
         self._size = 0
         self._max_size = max_size
-        self._wakeup = asyncio.Event()
         self._on_overflow = on_overflow
         self.closed = False
         self._closing = False
         self._transport = transport if flusher is not None else None
         self._flusher = flusher
+        # Only a writer task waits on it; a direct outbox (the usual case) needs none.
+        self._wakeup: asyncio.Event | None = None if self._transport is not None else asyncio.Event()
         self._marked = False
 
     @property
@@ -117,7 +118,7 @@ class Outbox:
         if self._size > self._max_size:
             self._overflow()
             return
-        self._wakeup.set()
+        self._wakeup.set()  # type: ignore[union-attr]
 
     def _overflow(self) -> None:
         self.close()
@@ -145,19 +146,21 @@ class Outbox:
         self.closed = True
         self._frames.clear()
         self._size = 0
-        self._wakeup.set()
+        if self._wakeup is not None:
+            self._wakeup.set()
 
     def close_when_drained(self) -> None:
         """Accept nothing more, but let what is already waiting go out, then stop."""
         if self._transport is not None and self._frames and not self.closed:
             self.write_waiting({})
         self._closing = True
-        self._wakeup.set()
+        if self._wakeup is not None:
+            self._wakeup.set()
 
     async def next_batch(self) -> str | None:
         """Task mode: wait for frames and take them as one newline-delimited text; None once closed."""
         while not self._frames:
-            if self.closed or self._closing:
+            if self.closed or self._closing or self._wakeup is None:
                 return None
             self._wakeup.clear()
             await self._wakeup.wait()
