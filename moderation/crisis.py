@@ -24,8 +24,9 @@ from bisect import bisect_left
 from typing import NamedTuple
 from enum import IntEnum
 
-from moderation.lexicon import Hit, PhraseMatcher
+from moderation.lexicon import Hit, PhraseMatcher, WordsOf
 from moderation.normalize import Normalized
+from moderation.word_index import INDEX
 
 
 class Risk(IntEnum):
@@ -511,16 +512,23 @@ def assess(message: Normalized) -> CrisisFinding:
     if not glued and not _SIGNAL_GATE.admits(message):
         return _NONE
     text = message.squeezed
+    words: WordsOf = message
     if glued or _FIGURATIVE_GATE.admits(message):
-        for hit in reversed(_FIGURATIVE.find(text, glued)):
-            # Blank the figure of speech out; "#" is no word character, so nothing matches across it.
-            text = text[: hit.start] + "#" * (hit.end - hit.start) + text[hit.end :]
+        figures = _FIGURATIVE.find(text, glued)
+        if figures:
+            for hit in reversed(figures):
+                # Blank the figure of speech out; "#" is no word character, so nothing matches across it.
+                text = text[: hit.start] + "#" * (hit.end - hit.start) + text[hit.end :]
+            # The gates now answer for what is left ("dying" of "dying to see it" is gone).
+            words = _Remaining(text)
+            if not glued and not _SIGNAL_GATE.admits(words) and not _PARTS_GATE.admits(words):
+                return _NONE
     listed = _SIGNALS.find(text, glued)
-    composable = glued or _PARTS_GATE.admits(message)
+    composable = glued or _PARTS_GATE.admits(words)
     if not listed and not composable:
         return _NONE
     distress = any(h.label == "distress" for h in listed)
-    context = _Context(text, glued, message)
+    context = _Context(text, glued, words)
     kept = context.kept([h for h in listed if h.label in _SIGNAL_LABELS])
     labels = {h.label for h in kept}
     # A wish or intent followed by a death word adds only the label "ideation", so it can change
@@ -540,12 +548,22 @@ def assess(message: Normalized) -> CrisisFinding:
     return CrisisFinding(risk=risk, reasons=tuple(sorted(reasons)), distress=distress)
 
 
+class _Remaining:
+    """The words of a text with figures of speech blanked out, as the gates see a message."""
+
+    __slots__ = ("words", "mask")
+
+    def __init__(self, text: str) -> None:
+        self.words = frozenset(text.split(" "))
+        self.mask = INDEX.mask(self.words)
+
+
 class _Context:
     """The markers and times around a message's signals, found only when a verdict needs them."""
 
     __slots__ = ("_text", "_glued", "_message", "_markers", "_sentence_ends")
 
-    def __init__(self, text: str, glued: bool, message: Normalized) -> None:
+    def __init__(self, text: str, glued: bool, message: WordsOf) -> None:
         self._text, self._glued, self._message = text, glued, message
         self._markers: list[Hit] | None = None
         self._sentence_ends: list[int] = []

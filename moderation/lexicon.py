@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-from moderation.normalize import Normalized, fold, squeeze
+from moderation.normalize import fold, squeeze
 from moderation.word_index import INDEX, WordIndex
 
 _WILDCARD = "\x00"
@@ -274,6 +274,13 @@ class PhraseMatcher:
         return hits
 
 
+class WordsOf(Protocol):
+    """What a gate reads of a message: its squeezed words and their word-index mask (`Normalized` has both)."""
+
+    words: frozenset[str]
+    mask: int
+
+
 class Gate:
     """Could a phrase of the chosen labels be in a message at all?
 
@@ -303,7 +310,7 @@ class Gate:
         self._paired = index.new_bit() if self._pairs else 0
         index.add_words(self._anchors, self._paired)
 
-    def admits(self, message: Normalized) -> bool:
+    def admits(self, message: WordsOf) -> bool:
         """True when the message holds an anchor of the gate (with the words it must come with)."""
         mask = message.mask
         if mask & self._open:
@@ -364,7 +371,7 @@ def _anchors(
 def _key(phrase: str) -> str:
     """The scan key of a phrase: its first letters, across words, up to a wildcard, a macro or
     _KEY_LETTERS letters, without spaces. Every text the phrase matches starts with these letters."""
-    letters = []
+    letters: list[str] = []
     for ch in phrase:
         if ch == " ":
             continue
