@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import itemgetter
 
-from confusable_homoglyphs.confusables import confusables_data
+from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
 
 from moderation.word_index import INDEX
 
@@ -30,10 +31,12 @@ _DISPLAY_DROP = (
     | {c: None for c in range(0x80, 0xA0)}
     | {ord(c): None for c in _BIDI + _INVISIBLE}
 )
+# Lone surrogates (invalid UTF-8), spelt with chr() because a compiled module cannot hold them literally.
+_SURROGATES = chr(0xD800) + "-" + chr(0xDFFF)
 _DISPLAY_NEEDS_WORK = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + _INVISIBLE + "\ud800-\udfff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + _INVISIBLE + _SURROGATES + "]"
 )
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[" + _SURROGATES + "]")
 
 # Homoglyphs the Unicode confusables table does not resolve to ASCII in one step, or maps to look-alikes
 # that are themselves non-ASCII (Greek tau -> small capital T). Folded by how they look, not by sound.
@@ -159,10 +162,10 @@ _BEYOND_ACCENTS = re.compile("[^\x00-\x7f\u0300-\u036f" + "".join(m for m, _ in 
 _LONE_LETTERS = frozenset("bcdefghjklmnopqrstuvwxyz")
 
 
-class _SqueezeMemo:
-    """Remembers the squeezed form of tokens seen before, because chat reuses a small vocabulary.
+class _TokenMemo:
+    """Remembers each token's squeezed and folded forms, because chat reuses a small vocabulary.
 
-    A message's new tokens are squeezed in one pass over them all, joined, so a long message of
+    A message's new tokens are run-cut in one pass over them all, joined, so a long message of
     novel tokens (noise, code) costs one text-sized pass rather than a Python call per token. The
     memo holds at most `limit` tokens; past that it starts afresh (a new dict, so a caller that is
     still reading the old one is not disturbed).
@@ -171,29 +174,30 @@ class _SqueezeMemo:
     __slots__ = ("_known", "_limit")
 
     def __init__(self, limit: int = 50_000) -> None:
-        self._known: dict[str, str] = {}
+        self._known: dict[str, tuple[str, str]] = {}
         self._limit = limit
 
-    def table(self, tokens: set[str]) -> dict[str, str]:
-        """A mapping from each of `tokens` (and other tokens) to its squeezed form."""
+    def table(self, tokens: set[str]) -> dict[str, tuple[str, str]]:
+        """A mapping from each of `tokens` (and other tokens) to (squeezed, folded)."""
         known = self._known
         missing = tokens.difference(known)
         if missing:
             if len(known) + len(missing) > self._limit:
                 known = self._known = {}
                 missing = tokens
-            if len(missing) == 1:
-                (token,) = missing
-                known[token] = squeeze(token) if _DOUBLED.search(token) else token
+            ordered = list(missing)
+            joined = " ".join(ordered)
+            if _DOUBLED.search(joined):
+                folded, squeezed = _cut_runs(joined)
+                known.update(zip(ordered, zip(squeezed.split(" "), folded.split(" "))))
             else:
-                ordered = list(missing)
-                joined = " ".join(ordered)
-                squeezed = _cut_runs(joined)[1] if _DOUBLED.search(joined) else joined
-                known.update(zip(ordered, squeezed.split(" ")))
+                known.update(zip(ordered, zip(ordered, ordered)))
         return known
 
 
-_SQUEEZE_MEMO = _SqueezeMemo()
+_TOKEN_MEMO = _TokenMemo()
+_SQUEEZED_FORM = itemgetter(0)
+_FOLDED_FORM = itemgetter(1)
 
 
 class Normalized:
@@ -210,7 +214,7 @@ class Normalized:
     are lost and word-based shortcuts must not be trusted.
     """
 
-    __slots__ = ("display", "spaced", "words", "obfuscated", "glued", "_folded", "_squeezed", "_table", "_mask")
+    __slots__ = ("display", "spaced", "words", "mask", "obfuscated", "glued", "_folded", "_squeezed", "_table")
 
     def __init__(
         self,
@@ -219,31 +223,28 @@ class Normalized:
         words: frozenset[str],
         obfuscated: bool = False,
         glued: bool = False,
-        table: dict[str, str] | None = None,
+        table: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self.display = display
         self.spaced = spaced
         self.words = words
+        # Which gates the message's words open (see `moderation.word_index`).
+        self.mask = INDEX.mask(words)
         self.obfuscated = obfuscated
         self.glued = glued
         self._folded: str | None = None
         self._squeezed: str | None = None
-        # Token -> squeezed token for every token of `spaced` (see `_SqueezeMemo`), if the builder has one.
+        # Token -> (squeezed, folded) for every token of `spaced` (see `_TokenMemo`), if the builder has one.
         self._table = table
-        self._mask: int | None = None
-
-    @property
-    def mask(self) -> int:
-        """Which gates the message's words open (see `moderation.word_index`)."""
-        if self._mask is None:
-            self._mask = INDEX.mask(self.words)
-        return self._mask
 
     @property
     def folded(self) -> str:
         """`spaced` with letter runs of three or more cut to two."""
         if self._folded is None:
-            self._folded = _cut_runs(self.spaced)[0] if _DOUBLED.search(self.spaced) else self.spaced
+            if self._table is not None:
+                self._folded = " ".join(map(_FOLDED_FORM, map(self._table.__getitem__, self.spaced.split(" "))))
+            else:
+                self._folded = _cut_runs(self.spaced)[0]
         return self._folded
 
     @property
@@ -251,7 +252,7 @@ class Normalized:
         """`spaced` with every letter run cut to one."""
         if self._squeezed is None:
             if self._table is not None:
-                self._squeezed = " ".join(map(self._table.__getitem__, self.spaced.split(" ")))
+                self._squeezed = " ".join(map(_SQUEEZED_FORM, map(self._table.__getitem__, self.spaced.split(" "))))
             else:
                 self._squeezed = _cut_runs(self.spaced)[1]
         return self._squeezed
@@ -410,5 +411,6 @@ def normalize(text: str) -> Normalized:
     if "self" in tokens and "my self" in spaced:
         spaced = _MY_SELF.sub("myself", spaced)
         tokens = set(spaced.split(" "))
-    table = _SQUEEZE_MEMO.table(tokens)
-    return Normalized(display, spaced, frozenset(map(table.__getitem__, tokens)), obfuscated, glued, table)
+    table = _TOKEN_MEMO.table(tokens)
+    words = frozenset(map(_SQUEEZED_FORM, map(table.__getitem__, tokens)))
+    return Normalized(display, spaced, words, obfuscated, glued, table)

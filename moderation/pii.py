@@ -186,8 +186,8 @@ class PiiDetector:
                 spans += [Span("handle", m.start(), m.end()) for m in _DISCORD_TAG.finditer(text)]
         if words is None or not _PLATFORM_SQUEEZED.isdisjoint(words):
             spans += self._handles(text, lower)
-        spans = _without_overlaps(spans)
         if spans:
+            spans = _without_overlaps(spans)
             spans = _without_overlaps(spans + self._names(text, spans))
         return spans
 

@@ -49,9 +49,10 @@ SEVERITY: Mapping[Action, int] = MappingProxyType({
 
 def action_for(category: Category, policy: RoomPolicy) -> Action:
     """The action a room takes for a category: its override if set, else its level's default."""
-    override = policy.actions.get(category.value)
+    # A Category is a str equal to its value, so it finds the override stored under the name.
+    override = policy.actions.get(category)
     if override is not None:
-        return Action(override)
+        return override if type(override) is Action else Action(override)
     return DEFAULT_ACTIONS[_level(policy)][category]
 
 
