@@ -8,15 +8,24 @@ BIN := $(VENV)/bin
 
 .PHONY: run test bench clean chromium
 
-$(VENV)/.installed-run: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# The install compiles the moderation pipeline (setup.py), so it is redone when that source changes;
+# a stale build is never used meanwhile (moderation/compiled.py), only slower.
+COMPILED_SOURCES := setup.py moderation/compiled.py $(wildcard moderation/*.py)
+
+define install
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '$(1)'
+endef
+
+$(VENV)/.installed-run: pyproject.toml $(COMPILED_SOURCES)
+	$(call install,.)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+# One install for both: each install compiles the pipeline again.
+$(VENV)/.installed-test: pyproject.toml $(COMPILED_SOURCES)
+	$(call install,.[test])
+	touch $@ $(VENV)/.installed-run
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 chromium:
@@ -34,4 +43,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info build *.so moderation/*.so moderation/_compiled.json

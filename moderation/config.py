@@ -23,6 +23,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from moderation.resources import DEFAULT_ALLOWED_DOMAINS, DEFAULT_ALLOWED_NUMBERS, ResourceTable
 from moderation.spam import SpamSettings
@@ -80,7 +81,7 @@ def _spam_settings(data: object) -> SpamSettings:
     if not isinstance(data, Mapping):
         raise ValueError("moderation.spam must be a table")
     names = {f.name: f for f in fields(SpamSettings)}
-    values: dict[str, float | int] = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in names:
             raise ValueError(f"unknown moderation.spam key {key!r}")
