@@ -508,23 +508,24 @@ _SENTENCE_MARK = re.compile(r"\.")
 
 def assess(message: Normalized) -> CrisisFinding:
     """Judge one normalized message for crisis signals."""
-    glued = message.glued
-    if not glued and not _SIGNAL_GATE.admits(message):
+    if not _SIGNAL_GATE.admits(message):
         return _NONE
+    glued = message.glued
     text = message.squeezed
     words: WordsOf = message
-    if glued or _FIGURATIVE_GATE.admits(message):
+    if _FIGURATIVE_GATE.admits(message):
         figures = _FIGURATIVE.find(text, glued)
         if figures:
             for hit in reversed(figures):
                 # Blank the figure of speech out; "#" is no word character, so nothing matches across it.
                 text = text[: hit.start] + "#" * (hit.end - hit.start) + text[hit.end :]
-            # The gates now answer for what is left ("dying" of "dying to see it" is gone).
-            words = _Remaining(text)
-            if not glued and not _SIGNAL_GATE.admits(words) and not _PARTS_GATE.admits(words):
-                return _NONE
+            if not glued:
+                # The gates now answer for what is left ("dying" of "dying to see it" is gone).
+                words = _Remaining(text)
+                if not _SIGNAL_GATE.admits(words) and not _PARTS_GATE.admits(words):
+                    return _NONE
     listed = _SIGNALS.find(text, glued)
-    composable = glued or _PARTS_GATE.admits(words)
+    composable = _PARTS_GATE.admits(words)
     if not listed and not composable:
         return _NONE
     distress = any(h.label == "distress" for h in listed)
@@ -551,11 +552,13 @@ def assess(message: Normalized) -> CrisisFinding:
 class _Remaining:
     """The words of a text with figures of speech blanked out, as the gates see a message."""
 
-    __slots__ = ("words", "mask")
+    __slots__ = ("words", "mask", "glued", "glued_words")
 
     def __init__(self, text: str) -> None:
         self.words = frozenset(text.split(" "))
         self.mask = INDEX.mask(self.words)
+        self.glued = False
+        self.glued_words: frozenset[str] = frozenset()
 
 
 class _Context:
@@ -570,7 +573,7 @@ class _Context:
 
     def markers(self) -> list[Hit]:
         if self._markers is None:
-            found = _MARKERS.find(self._text, self._glued) if self._glued or _MARKERS_GATE.admits(self._message) else []
+            found = _MARKERS.find(self._text, self._glued) if _MARKERS_GATE.admits(self._message) else []
             if found:
                 self._sentence_ends = [m.start() for m in _SENTENCE_MARK.finditer(self._text)]
             self._markers = found
@@ -590,7 +593,7 @@ class _Context:
         marker_labels = {h.label for h in self.markers()}
         if intent and "current" in marker_labels:
             return True
-        if not (self._glued or _TIMES_GATE.admits(self._message)):
+        if not _TIMES_GATE.admits(self._message):
             return False
         times = {h.label for h in _TIMES.find(self._text, self._glued)}
         return "time_strong" in times or (intent and "time_weak" in times)

@@ -180,7 +180,7 @@ def assess(message: Normalized) -> HarassmentFinding:
     infix = bool(message.mask & _HAS_INFIX)
     listed = bool(message.mask & _LISTED)
     scan_words = listed or infix or "*" in message.spaced
-    phrases = message.glued or _PHRASE_GATE.admits(message)
+    phrases = _PHRASE_GATE.admits(message)
     if not scan_words and not phrases:
         return _NONE
     # Tokens are split only when a word check or an insult phrase needs them.

@@ -211,10 +211,12 @@ class Normalized:
     `squeezed` are built only when a stage asks for them, because most messages are decided from
     `words` alone. `obfuscated` says a folding trick was needed (homoglyphs, leetspeak, spaced-out
     letters); `glued` that spaced-out letters were joined, so word boundaries inside the joined run
-    are lost and word-based shortcuts must not be trusted.
+    are lost: phrases may run together (see `glued_words`).
     """
 
-    __slots__ = ("display", "spaced", "words", "mask", "obfuscated", "glued", "_folded", "_squeezed", "_table")
+    __slots__ = (
+        "display", "spaced", "words", "mask", "obfuscated", "glued", "glued_words", "_folded", "_squeezed", "_table",
+    )
 
     def __init__(
         self,
@@ -224,14 +226,21 @@ class Normalized:
         obfuscated: bool = False,
         glued: bool = False,
         table: dict[str, tuple[str, str]] | None = None,
+        glued_words: frozenset[str] = frozenset(),
     ) -> None:
         self.display = display
         self.spaced = spaced
         self.words = words
-        # Which gates the message's words open (see `moderation.word_index`).
-        self.mask = INDEX.mask(words)
         self.obfuscated = obfuscated
         self.glued = glued
+        # The squeezed words made of spaced-out letters joined together: words run together in
+        # them, so the gates look for their words inside them as well.
+        self.glued_words = glued_words
+        # Which gates the message's words open (see `moderation.word_index`).
+        mask = INDEX.mask(words)
+        for word in glued_words:
+            mask |= INDEX.mask_within(word)
+        self.mask = mask
         self._folded: str | None = None
         self._squeezed: str | None = None
         # Token -> (squeezed, folded) for every token of `spaced` (see `_TokenMemo`), if the builder has one.
@@ -403,14 +412,25 @@ def normalize(text: str) -> Normalized:
     display = clean_display(text)
     spaced, obfuscated = _fold_words(display)
     tokens = set(spaced.split(" "))
-    glued = False
+    joined: list[str] = []
     if not _LONE_LETTERS.isdisjoint(tokens) and _SPACED_LETTERS.search(spaced):
-        spaced = _SPACED_LETTERS.sub(_join_spaced, spaced)
-        tokens = set(spaced.split(" "))
-        obfuscated = glued = True
+        spaced = _SPACED_LETTERS.sub(lambda match: _join_recorded(match, joined), spaced)
+        if joined:
+            tokens = set(spaced.split(" "))
+            obfuscated = True
     if "self" in tokens and "my self" in spaced:
         spaced = _MY_SELF.sub("myself", spaced)
         tokens = set(spaced.split(" "))
     table = _TOKEN_MEMO.table(tokens)
     words = frozenset(map(_SQUEEZED_FORM, map(table.__getitem__, tokens)))
-    return Normalized(display, spaced, words, obfuscated, glued, table)
+    glued_words = frozenset(table[t][0] for run in joined for t in run.split(" ") if t in table)
+    return Normalized(display, spaced, words, obfuscated, bool(joined), table, glued_words)
+
+
+def _join_recorded(match: re.Match[str], joined: list[str]) -> str:
+    """Join a run of spaced-out letters and note it, unless it holds only "i" and "a" (no word)."""
+    if not match.group().replace(" ", "").strip("ia"):
+        return match.group()
+    run = _join_spaced(match)
+    joined.append(run)
+    return run

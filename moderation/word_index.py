@@ -24,12 +24,13 @@ PREFIX_LETTERS = 4
 class WordIndex:
     """Bits per word for every registered gate; see the module docstring."""
 
-    __slots__ = ("_exact", "_prefix", "_infixes", "_bits", "_memo", "_memo_limit")
+    __slots__ = ("_exact", "_prefix", "_infixes", "_bits", "_memo", "_memo_limit", "_longest")
 
     def __init__(self, memo_limit: int = 50_000) -> None:
         self._exact: dict[str, int] = {}
         self._prefix: dict[str, int] = {}
         self._infixes: list[tuple[str, int]] = []
+        self._longest = 0
         self._bits = 0
         self._memo: dict[str, int] = {}
         self._memo_limit = memo_limit
@@ -44,6 +45,7 @@ class WordIndex:
         """Any of `words` (squeezed, whole) sets `bit`."""
         for word in words:
             self._exact[word] = self._exact.get(word, 0) | bit
+            self._longest = max(self._longest, len(word))
         self._memo = {}
 
     def add_prefixes(self, prefixes: Iterable[str], bit: int) -> None:
@@ -58,6 +60,26 @@ class WordIndex:
         """Any word containing one of `infixes` sets `bit` (keep these few: each is tried on every new word)."""
         self._infixes.extend((infix, bit) for infix in infixes)
         self._memo = {}
+
+    def mask_within(self, token: str) -> int:
+        """The bits of every indexed word, prefix or infix found anywhere inside `token`.
+
+        For letters that were spaced out and joined ("k i l l m y s e l f" -> "kilmyself"): the words
+        in such a token are run together, so they are looked for at every position.
+        """
+        exact, prefix, longest = self._exact, self._prefix, self._longest
+        size = len(token)
+        mask = 0
+        for start in range(size):
+            for end in range(start + 1, min(size, start + longest) + 1):
+                piece = token[start:end]
+                mask |= exact.get(piece, 0)
+                if end - start <= PREFIX_LETTERS:
+                    mask |= prefix.get(piece, 0)
+        for infix, bit in self._infixes:
+            if infix in token:
+                mask |= bit
+        return mask
 
     def mask(self, words: Iterable[str]) -> int:
         """The OR of every word's bits."""
