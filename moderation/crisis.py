@@ -552,13 +552,13 @@ def assess(message: Normalized) -> CrisisFinding:
 class _Remaining:
     """The words of a text with figures of speech blanked out, as the gates see a message."""
 
-    __slots__ = ("words", "mask", "glued", "glued_words")
+    __slots__ = ("words", "mask", "glued", "glued_pieces")
 
     def __init__(self, text: str) -> None:
         self.words = frozenset(text.split(" "))
         self.mask = INDEX.mask(self.words)
         self.glued = False
-        self.glued_words: frozenset[str] = frozenset()
+        self.glued_pieces: frozenset[str] = frozenset()
 
 
 class _Context:

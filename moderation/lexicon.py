@@ -282,7 +282,7 @@ class WordsOf(Protocol):
     words: frozenset[str]
     mask: int
     glued: bool
-    glued_words: frozenset[str]
+    glued_pieces: frozenset[str]
 
 
 class Gate:
@@ -321,26 +321,15 @@ class Gate:
             return True
         if not mask & self._paired:
             return False
-        if message.glued:
-            return self._admits_glued(message)
         words = message.words
+        if message.glued:
+            # The other words a pair needs may be run together in joined spaced-out letters.
+            words = words | message.glued_pieces
         for anchor in self._anchors.intersection(words):
             keys, by_word = self._pairs[anchor]
             for word in keys.intersection(words):
                 if any(map(words.issuperset, by_word[word])):
                     return True
-        return False
-
-    def _admits_glued(self, message: WordsOf) -> bool:
-        """The pair check where words may also be run together inside joined spaced-out letters."""
-        words, joined = message.words, message.glued_words
-
-        def present(word: str) -> bool:
-            return word in words or any(word in run for run in joined)
-
-        for anchor, (_, by_word) in self._pairs.items():
-            if present(anchor) and any(all(map(present, o)) for options in by_word.values() for o in options):
-                return True
         return False
 
 

@@ -215,7 +215,7 @@ class Normalized:
     """
 
     __slots__ = (
-        "display", "spaced", "words", "mask", "obfuscated", "glued", "glued_words", "_folded", "_squeezed", "_table",
+        "display", "spaced", "words", "mask", "obfuscated", "glued", "glued_pieces", "_folded", "_squeezed", "_table",
     )
 
     def __init__(
@@ -226,21 +226,18 @@ class Normalized:
         obfuscated: bool = False,
         glued: bool = False,
         table: dict[str, tuple[str, str]] | None = None,
-        glued_words: frozenset[str] = frozenset(),
+        glued_pieces: frozenset[str] = frozenset(),
     ) -> None:
         self.display = display
         self.spaced = spaced
         self.words = words
         self.obfuscated = obfuscated
         self.glued = glued
-        # The squeezed words made of spaced-out letters joined together: words run together in
-        # them, so the gates look for their words inside them as well.
-        self.glued_words = glued_words
+        # Every piece of the words that spaced-out letters made when joined: words run together in
+        # them, so the gates count each piece as a word too.
+        self.glued_pieces = glued_pieces
         # Which gates the message's words open (see `moderation.word_index`).
-        mask = INDEX.mask(words)
-        for word in glued_words:
-            mask |= INDEX.mask_within(word)
-        self.mask = mask
+        self.mask = INDEX.mask(words) | (INDEX.mask_of_pieces(glued_pieces) if glued_pieces else 0)
         self._folded: str | None = None
         self._squeezed: str | None = None
         # Token -> (squeezed, folded) for every token of `spaced` (see `_TokenMemo`), if the builder has one.
@@ -423,8 +420,11 @@ def normalize(text: str) -> Normalized:
         tokens = set(spaced.split(" "))
     table = _TOKEN_MEMO.table(tokens)
     words = frozenset(map(_SQUEEZED_FORM, map(table.__getitem__, tokens)))
-    glued_words = frozenset(table[t][0] for run in joined for t in run.split(" ") if t in table)
-    return Normalized(display, spaced, words, obfuscated, bool(joined), table, glued_words)
+    pieces: frozenset[str] = frozenset()
+    if joined:
+        # Words run together in the joined letters: every piece of them counts as a word for the gates.
+        pieces = frozenset().union(*(INDEX.pieces(squeeze(t)) for run in joined for t in run.split(" ") if t))
+    return Normalized(display, spaced, words, obfuscated, bool(joined), table, pieces)
 
 
 def _join_recorded(match: re.Match[str], joined: list[str]) -> str:

@@ -61,24 +61,21 @@ class WordIndex:
         self._infixes.extend((infix, bit) for infix in infixes)
         self._memo = {}
 
-    def mask_within(self, token: str) -> int:
-        """The bits of every indexed word, prefix or infix found anywhere inside `token`.
+    def pieces(self, token: str) -> set[str]:
+        """Every piece of `token` as long as an indexed word can be: the words that may be run together
+        in letters that were spaced out and joined ("k i l l m y s e l f" -> "kilmyself")."""
+        size, longest = len(token), self._longest
+        return {token[start:end] for start in range(size) for end in range(start + 1, min(size, start + longest) + 1)}
 
-        For letters that were spaced out and joined ("k i l l m y s e l f" -> "kilmyself"): the words
-        in such a token are run together, so they are looked for at every position.
-        """
-        exact, prefix, longest = self._exact, self._prefix, self._longest
-        size = len(token)
+    def mask_of_pieces(self, pieces: Iterable[str]) -> int:
+        """The bits of `pieces` (see `pieces`), without remembering them: they are mostly not words."""
+        exact, prefix = self._exact, self._prefix
         mask = 0
-        for start in range(size):
-            for end in range(start + 1, min(size, start + longest) + 1):
-                piece = token[start:end]
-                mask |= exact.get(piece, 0)
-                if end - start <= PREFIX_LETTERS:
-                    mask |= prefix.get(piece, 0)
-        for infix, bit in self._infixes:
-            if infix in token:
-                mask |= bit
+        for piece in pieces:
+            mask |= exact.get(piece, 0) | prefix.get(piece, 0)
+            for infix, bit in self._infixes:
+                if piece == infix:
+                    mask |= bit
         return mask
 
     def mask(self, words: Iterable[str]) -> int:
