@@ -13,6 +13,8 @@ PEERCHAT_PURE_PYTHON=1 is set at run time, all of them are loaded from source. I
 because compiled modules call each other directly, past anything loaded from source.
 
 This module imports nothing from the package, so `setup.py` can use it before anything is installed.
+It reads PEERCHAT_PURE_PYTHON from the environment itself (unlike the app's settings) because the
+choice is made while building, and at import, before any settings object exists.
 """
 
 from __future__ import annotations
