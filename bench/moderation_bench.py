@@ -22,6 +22,7 @@ import string
 import time
 from pathlib import Path
 
+import moderation
 from moderation.cli import _context, load_eval
 from moderation.pipeline import Pipeline
 from moderation.verdict import ModerationContext
@@ -114,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, runs in trials.items()
     }
 
-    print(f"CPU time per message, {args.trials} trials of {args.rounds} rounds: the fastest and the slowest trial")
+    build = "compiled (mypyc)" if moderation.COMPILED else "plain Python"
+    print(f"CPU time per message, {args.trials} trials of {args.rounds} rounds, {build}: the fastest and the slowest trial")
     print(f"{'corpus':<24} {'messages':>8} {'trial':>8} {'p50 us':>8} {'p99 us':>8} {'mean us':>8} {'max us':>9}")
     for name, r in results.items():
         for which in ("fastest", "slowest"):
@@ -130,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "python": platform.python_version(),
+        "compiled": moderation.COMPILED,
         "machine": platform.machine(),
         "rounds": args.rounds,
         "trials": args.trials,

@@ -11,6 +11,7 @@ import json
 import random
 import time
 
+import moderation
 from moderation.pipeline import Pipeline
 from moderation.verdict import Action, ModerationContext, RecentMessage, RoomPolicy
 
@@ -73,7 +74,8 @@ def main() -> None:
     def at(q: float) -> float:
         return round(timings[min(len(timings) - 1, int(q * len(timings)))] / 1000, 2)
 
-    print(json.dumps({"mode": mode(pipeline), "count": args.count, "p50_us": at(0.5), "p99_us": at(0.99),
+    print(json.dumps({"mode": mode(pipeline), "compiled": moderation.COMPILED, "count": args.count,
+                      "p50_us": at(0.5), "p99_us": at(0.99),
                       "mean_us": round(sum(timings) / len(timings) / 1000, 2)}))
 
 

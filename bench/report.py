@@ -49,7 +49,8 @@ def markdown(document: dict[str, Any]) -> str:
     ]
     moderation = next((r for r in results if r.get("scenario") == "moderation"), None)
     if moderation is not None:
-        lines.append(f"Moderation in these peerchat runs: **{moderation.get('mode', 'unknown')}**.")
+        build = {True: ", compiled (mypyc)", False: ", plain Python"}.get(moderation.get("compiled"), "")
+        lines.append(f"Moderation in these peerchat runs: **{moderation.get('mode', 'unknown')}**{build}.")
         lines.append("")
 
     def rows(scenario: str) -> list[dict[str, Any]]:

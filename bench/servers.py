@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,12 +253,31 @@ def start_hubs(
 
 
 def export_tree(ref: str, directory: Path) -> Path:
-    """peerchat's packages as committed at `ref`, exported (read-only for the repository) into `directory`."""
+    """peerchat's packages as committed at `ref`, exported (read-only for the repository) into `directory`,
+    built the way an install builds them (the moderation pipeline compiled, where that ref compiles it)."""
     directory.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "archive", ref, "app", "rooms", "moderation"], cwd=ROOT, capture_output=True,
-                             check=True)
+    files = ["app", "rooms", "moderation", "pyproject.toml", "README.md"]
+    listed = subprocess.run(["git", "ls-tree", "--name-only", ref, "setup.py"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.split()
+    archive = subprocess.run(["git", "archive", ref, *files, *listed], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(directory)], input=archive.stdout, check=True)
+    if listed:
+        _build_in_place(directory)
     return directory
+
+
+def _build_in_place(directory: Path) -> None:
+    """Build the tree's wheel (as pip would install it) and put its compiled files next to the sources."""
+    wheels = directory / ".wheel"
+    print(f"building {directory.name} (compiles the moderation pipeline) ...", flush=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels),
+                    str(directory)], check=True, capture_output=True)
+    for wheel in wheels.glob("*.whl"):
+        with zipfile.ZipFile(wheel) as archive:
+            for name in archive.namelist():
+                if name.endswith((".so", ".pyd", "_compiled.json")):
+                    archive.extract(name, directory)
+    shutil.rmtree(wheels)
 
 
 def write_rooms_file(directory: Path, rooms: list[str], max_text_chars: int | None = None) -> Path:
