@@ -21,6 +21,9 @@ from rooms.backend import (
 )
 
 
+_LOG_SWEEP_SECONDS = 60.0
+
+
 @dataclass(slots=True)
 class _Entry:
     message_id: str
@@ -36,6 +39,8 @@ class _RoomLog:
     # created to "now", so a `since` from before (say, an earlier run of the server) is not either.
     watermark: tuple[int, int] = (0, 0)
     last_key: tuple[int, int] = (0, 0)
+    # When the whole log is dropped: the retention after its last message (Redis expires the keys).
+    expires_at: float = float("inf")
 
 
 class MemoryBackend(Backend):
@@ -48,6 +53,7 @@ class MemoryBackend(Backend):
         self._logs: dict[str, _RoomLog] = {}
         self._idempotency: dict[str, tuple[str, float]] = {}
         self._sweep_at = 1024
+        self._next_log_sweep = 0.0
         self._presence: dict[str, dict[str, tuple[int, float]]] = {}
         self._announced_totals: dict[str, int] = {}
         self._handles: dict[str, tuple[str, float]] = {}
@@ -87,7 +93,9 @@ class MemoryBackend(Backend):
         log.last_key = key
         message_id = f"{key[0]}-{key[1]}"
         log.entries.append(_Entry(message_id, key, item.body, item.author_key))
+        log.expires_at = now + retention.ttl_seconds
         self._trim(log, retention, now)
+        self._expire_logs(now)
         if item.idempotency_key is not None:
             self._remember(item.idempotency_key, message_id, now + retention.ttl_seconds, now)
         if self._listener is not None and item.room in self._subscribed:
@@ -95,6 +103,7 @@ class MemoryBackend(Backend):
         return PublishResult(message_id, duplicate=False)
 
     async def history(self, room: str, since: str | None, retention: Retention) -> HistoryPage:
+        self._expire_logs(self._clock())
         log = self._logs.get(room)
         if log is None:
             return HistoryPage([], recovered=since is None)
@@ -162,6 +171,15 @@ class MemoryBackend(Backend):
         if log is None:
             log = self._logs[room] = _RoomLog(watermark=(int(now * 1000), 0))
         return log
+
+    def _expire_logs(self, now: float) -> None:
+        """Drop every room whose last message is older than the retention, read or not (at most once
+        a minute, so it costs nothing per message)."""
+        if now < self._next_log_sweep:
+            return
+        self._next_log_sweep = now + _LOG_SWEEP_SECONDS
+        for room in [room for room, log in self._logs.items() if log.expires_at <= now]:
+            del self._logs[room]
 
     def _trim(self, log: _RoomLog, retention: Retention, now: float) -> None:
         min_key = (int((now - retention.ttl_seconds) * 1000), 0)

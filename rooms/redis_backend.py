@@ -42,11 +42,13 @@ local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
 
 # Trims by count, then by age, moving the watermark to the newest trimmed id (ids only grow, so the
-# newest trimmed id is always above the previous watermark).
+# newest trimmed id is always above the previous watermark). A publish lets the count run `slack`
+# over the limit before trimming back to it, so a busy room trims once per `slack` messages instead
+# of every time; history reads trim exactly (slack 0) first, so nobody ever sees more than `limit`.
 _LUA_TRIM = """
-local function trim(stream, wm, limit, ttl_ms, now_ms)
+local function trim(stream, wm, limit, ttl_ms, now_ms, slack)
   local len = redis.call('XLEN', stream)
-  if len > limit then
+  if len > limit + slack then
     local old = redis.call('XRANGE', stream, '-', '+', 'COUNT', len - limit)
     redis.call('SET', wm, old[#old][1])
     redis.call('XTRIM', stream, 'MAXLEN', limit)
@@ -71,7 +73,12 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('SET', KEYS[2], string.format('%.0f', now_ms) .. '-0')
 end
 local id = redis.call('XADD', KEYS[1], '*', 'b', ARGV[3], 'a', ARGV[4])
-trim(KEYS[1], KEYS[2], tonumber(ARGV[5]), tonumber(ARGV[6]), now_ms)
+-- A room nobody posts in or reads is kept no longer than the retention either: the log and its
+-- watermark go ttl after the last message.
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+local limit = tonumber(ARGV[5])
+trim(KEYS[1], KEYS[2], limit, tonumber(ARGV[6]), now_ms, math.floor(limit / 8))
 local ms = string.match(id, '^(%d+)')
 redis.call('PUBLISH', ARGV[1], 'm' .. id .. ' ' .. ARGV[2] .. id .. '","ts":' .. ms .. ',' .. ARGV[3])
 if ARGV[7] == '1' then redis.call('SET', KEYS[3], id, 'PX', ARGV[6]) end
@@ -80,7 +87,7 @@ return {id, 0}
 
 # KEYS: log, wm   ARGV: since ('' for all), limit, ttl_ms
 _HISTORY = _LUA_CLOCK + _LUA_TRIM + """
-trim(KEYS[1], KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]), now_ms)
+trim(KEYS[1], KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]), now_ms, 0)
 local wm = redis.call('GET', KEYS[2])
 local entries
 if ARGV[1] == '' then

@@ -149,6 +149,56 @@ async def test_history_is_trimmed_by_count_and_a_lost_since_is_not_recovered(bac
     assert [m.message_id for m in (await backend.history("d", ids[2], small)).messages] == ids[3:]
 
 
+async def test_redis_keeps_a_room_log_no_longer_than_the_retention_after_its_last_message(redis_url, key_prefix):
+    # Nobody may ever read the room again: its log and watermark must go by themselves.
+    prefix = f"{key_prefix}expire-{secrets.token_hex(3)}:"
+    backend = RedisBackend(redis_url, prefix)
+    await backend.start(Recorder())
+    admin = aioredis.from_url(redis_url)
+    try:
+        await backend.publish_message("quiet", message_body("X", "hello"), "a", None, Retention(200, 60))
+        for suffix in ("log", "wm"):
+            ttl = await admin.pttl(f"{prefix}{{quiet}}:{suffix}")
+            assert 0 < ttl <= 60_000
+    finally:
+        await admin.aclose()
+        await backend.close()
+
+
+async def test_memory_drops_a_room_log_the_retention_after_its_last_message():
+    now = [1_000.0]
+    backend = MemoryBackend(clock=lambda: now[0])
+    await backend.start(Recorder())
+    short = Retention(limit=200, ttl_seconds=60)
+    sent = await backend.publish_message("quiet", message_body("X", "hello"), "a", None, short)
+    now[0] += 61 + 60  # past the retention, and past the next minutely sweep
+    await backend.publish_message("busy", message_body("X", "hi"), "a", None, short)
+    assert "quiet" not in backend._logs  # stored nowhere any more, not merely hidden from readers
+    page = await backend.history("quiet", sent.message_id, short)
+    assert page.messages == [] and page.recovered is False
+
+
+async def test_redis_trims_a_busy_room_in_steps_but_never_shows_more_than_the_limit(redis_url, key_prefix):
+    prefix = f"{key_prefix}slack-{secrets.token_hex(3)}:"
+    backend = RedisBackend(redis_url, prefix)
+    await backend.start(Recorder())
+    admin = aioredis.from_url(redis_url)
+    retention = Retention(limit=16, ttl_seconds=3600)  # lets the log run 2 over before trimming
+    try:
+        ids = [(await backend.publish_message("busy", message_body("X", str(n)), "a", None, retention)).message_id
+               for n in range(18)]
+        assert await admin.xlen(f"{prefix}{{busy}}:log") == 18  # within the slack: not trimmed yet
+        page = await backend.history("busy", None, retention)
+        assert [m.message_id for m in page.messages] == ids[2:]
+        assert (await backend.history("busy", ids[0], retention)).recovered is False
+        assert (await backend.history("busy", ids[1], retention)).recovered is True
+        await backend.publish_message("busy", message_body("X", "next"), "a", None, retention)
+        assert await admin.xlen(f"{prefix}{{busy}}:log") == 17
+    finally:
+        await admin.aclose()
+        await backend.close()
+
+
 async def test_since_for_a_room_without_history_is_not_recovered(backend_factory):
     backend, _ = await backend_factory()
     page = await backend.history("never-used", "1700000000000-0", KEEP)
