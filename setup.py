@@ -11,7 +11,9 @@ from pathlib import Path
 from setuptools import setup
 
 # Loaded by path: importing the package would need its dependencies, absent while building.
-_spec = importlib.util.spec_from_file_location("_peerchat_compiled", Path(__file__).parent / "moderation" / "compiled.py")
+_spec = importlib.util.spec_from_file_location(
+    "_peerchat_compiled", Path(__file__).parent / "moderation" / "compiled.py"
+)
 assert _spec is not None and _spec.loader is not None
 _compiled = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_compiled)

@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     build = "compiled (mypyc)" if moderation.COMPILED else "plain Python"
-    print(f"CPU time per message, {args.trials} trials of {args.rounds} rounds, {build}: the fastest and the slowest trial")
+    print(f"CPU time per message, {args.trials} trials of {args.rounds} rounds, {build}: "
+          "the fastest and the slowest trial")
     print(f"{'corpus':<24} {'messages':>8} {'trial':>8} {'p50 us':>8} {'p99 us':>8} {'mean us':>8} {'max us':>9}")
     for name, r in results.items():
         for which in ("fastest", "slowest"):

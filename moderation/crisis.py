@@ -572,6 +572,7 @@ class _Context:
         self._sentence_ends: list[int] = []
 
     def markers(self) -> list[Hit]:
+        """The safe, recovery, current and contrast phrases of the text (looked for once)."""
         if self._markers is None:
             found = _MARKERS.find(self._text, self._glued) if _MARKERS_GATE.admits(self._message) else []
             if found:

@@ -151,7 +151,8 @@ _NOT_WORD_BYTES = frozenset(b".!?;$|")
 _MARK_BYTE = ord(_PUNCT_MARK)
 # After NFD, text holding nothing but ASCII, combining accents and these marks folds like ASCII text:
 # apostrophes (and the backtick, the fold table's way) vanish as the fold table has them vanish, and
-# the others part words as the punctuation they are. Anything else (other scripts, emoji, ligatures) takes the full fold.
+# the others part words as the punctuation they are. Anything else (other scripts, emoji,
+# ligatures) takes the full fold.
 _ACCENT_PATH_MARKS = (
     ("\u2019", ""), ("\u2018", ""), ("\u00b4", ""), ("`", ""),
     ("\u00bf", " "), ("\u00a1", " "), ("\u00ab", " "), ("\u00bb", " "), ("\u201c", " "), ("\u201d", " "),
@@ -211,7 +212,7 @@ class Normalized:
     `squeezed` are built only when a stage asks for them, because most messages are decided from
     `words` alone. `obfuscated` says a folding trick was needed (homoglyphs, leetspeak, spaced-out
     letters); `glued` that spaced-out letters were joined, so word boundaries inside the joined run
-    are lost: phrases may run together (see `glued_words`).
+    are lost: phrases may run together there (see `glued_pieces`).
     """
 
     __slots__ = (

@@ -5,8 +5,8 @@ a dozen gates over thousands of words, asking each gate separately touched each 
 for every message. Here every gate gets bits in one table: a word's entry says which gates it opens
 outright (an anchor word, a word starting with an anchor prefix, or one containing an infix such
 as "fuck") and which gates it opens only together with other words (a paired anchor, checked by the
-gate itself). A message's mask is the OR
-of its words' entries, found with one dictionary lookup per distinct word; each gate then tests a bit.
+gate itself). A message's mask is the OR of its words' entries, found with one dictionary lookup per
+distinct word; each gate then tests a bit.
 
 The entries of words seen before are remembered (chat reuses a small vocabulary); the memo starts
 afresh past a size limit. Gates register at import, before any message is judged.
@@ -49,7 +49,7 @@ class WordIndex:
         self._memo = {}
 
     def add_prefixes(self, prefixes: Iterable[str], bit: int) -> None:
-        """Any word starting with one of `prefixes` (each PREFIX_LETTERS long, or a whole shorter word) sets `bit`."""
+        """Any word starting with one of `prefixes` (at most PREFIX_LETTERS long) sets `bit`."""
         for prefix in prefixes:
             if len(prefix) > PREFIX_LETTERS:
                 raise ValueError(f"a prefix is at most {PREFIX_LETTERS} letters: {prefix!r}")
@@ -58,14 +58,18 @@ class WordIndex:
 
     def add_infixes(self, infixes: Iterable[str], bit: int) -> None:
         """Any word containing one of `infixes` sets `bit` (keep these few: each is tried on every new word)."""
-        self._infixes.extend((infix, bit) for infix in infixes)
+        for infix in infixes:
+            self._infixes.append((infix, bit))
+            self._longest = max(self._longest, len(infix))
         self._memo = {}
 
     def pieces(self, token: str) -> set[str]:
         """Every piece of `token` as long as an indexed word can be: the words that may be run together
         in letters that were spaced out and joined ("k i l l m y s e l f" -> "kilmyself")."""
         size, longest = len(token), self._longest
-        return {token[start:end] for start in range(size) for end in range(start + 1, min(size, start + longest) + 1)}
+        return {
+            token[start:end] for start in range(size) for end in range(start + 1, min(size, start + longest) + 1)
+        }
 
     def mask_of_pieces(self, pieces: Iterable[str]) -> int:
         """The bits of `pieces` (see `pieces`), without remembering them: they are mostly not words."""

@@ -66,7 +66,9 @@ def test_plain_python_can_be_asked_for_at_run_time(tmp_path: Path, monkeypatch: 
 def test_this_checkout_runs_its_build_when_it_has_one() -> None:
     # `make test` rebuilds after any source change, so the suite exercises what ships; a stale
     # build here means the tests below would compare the source with itself.
-    built = [p for p in compiled.HERE.iterdir() if p.name.split(".")[0] in compiled.MODULES and p.name.endswith(EXTENSION)]
+    built = [
+        p for p in compiled.HERE.iterdir() if p.name.split(".")[0] in compiled.MODULES and p.name.endswith(EXTENSION)
+    ]
     if built:
         assert moderation.COMPILED, (
             "moderation/ holds a compiled build of other sources; rebuild with `make test` or `pip install -e .`"
