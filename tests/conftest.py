@@ -13,7 +13,7 @@ import redis
 
 from tests.support.hubs import HubProcess
 from tests.support.moderators import add_moderator
-from tests.support.redis_server import find_or_start_redis
+from tests.support.redis_server import RedisServer, find_or_start_redis, free_port
 
 ROOM_COUNT = 120
 PREMODERATED_COUNT = 40
@@ -70,6 +70,15 @@ def key_prefix(redis_url: str) -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A throwaway redis-server of this test's own (it persists to disk), for a test that stops it."""
+    server = RedisServer(free_port(), appendonly=True)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,9 @@ frame takes effect in the order sent and every reply comes in that order (real h
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
-import pytest
 
 from app.protocol import message_id_key
 from rooms.backend import Retention
@@ -17,7 +15,6 @@ from tests.conftest import hub_env
 from tests.support.client import ChatClient, connected
 from tests.support.hubs import HubProcess
 from tests.support.moderators import Feed, Moderator
-from tests.support.redis_server import RedisServer, free_port
 
 BURST = 200  # more than the 64 sends a connection takes ahead, so the reader also waits for room
 
@@ -162,14 +159,6 @@ async def test_moderators_see_a_held_message_with_only_what_was_sent_before_it(h
     assert [m["text"] for m in item["context"]["author_recent"]] == ["I had a rough week"]
     for client in (moderator, feed, author):
         await client.close()
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    server = RedisServer(free_port(), appendonly=True)
-    server.start()
-    yield server
-    server.stop()
 
 
 async def _resend_until_acknowledged(client: ChatClient, room: str, texts: dict[str, str]) -> dict[str, str]:

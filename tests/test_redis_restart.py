@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 
 from tests.conftest import hub_env
 from tests.support.client import ChatClient, connected
 from tests.support.hubs import HubProcess
-from tests.support.redis_server import RedisServer, free_port
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    server = RedisServer(free_port(), appendonly=True)
-    server.start()
-    yield server
-    server.stop()
 
 
 async def _send_until_acknowledged(client: ChatClient, room: str, text: str, client_id: str) -> dict:
