@@ -179,7 +179,7 @@ class _TokenMemo:
         self._limit = limit
 
     def table(self, tokens: set[str]) -> dict[str, tuple[str, str]]:
-        """A mapping from each of `tokens` (and other tokens) to (squeezed, folded)."""
+        """A mapping from each of `tokens` (and other tokens) to (folded, squeezed), as `_cut_runs` gives them."""
         known = self._known
         missing = tokens.difference(known)
         if missing:
@@ -190,15 +190,14 @@ class _TokenMemo:
             joined = " ".join(ordered)
             if _DOUBLED.search(joined):
                 folded, squeezed = _cut_runs(joined)
-                known.update(zip(ordered, zip(squeezed.split(" "), folded.split(" "))))
+                known.update(zip(ordered, zip(folded.split(" "), squeezed.split(" "))))
             else:
                 known.update(zip(ordered, zip(ordered, ordered)))
         return known
 
 
 _TOKEN_MEMO = _TokenMemo()
-_SQUEEZED_FORM = itemgetter(0)
-_FOLDED_FORM = itemgetter(1)
+_SQUEEZED_FORM = itemgetter(1)
 
 
 class Normalized:
@@ -241,28 +240,30 @@ class Normalized:
         self.mask = INDEX.mask(words) | (INDEX.mask_of_pieces(glued_pieces) if glued_pieces else 0)
         self._folded: str | None = None
         self._squeezed: str | None = None
-        # Token -> (squeezed, folded) for every token of `spaced` (see `_TokenMemo`), if the builder has one.
+        # Token -> (folded, squeezed) for every token of `spaced` (see `_TokenMemo`), if the builder has one.
         self._table = table
 
     @property
     def folded(self) -> str:
         """`spaced` with letter runs of three or more cut to two."""
         if self._folded is None:
-            if self._table is not None:
-                self._folded = " ".join(map(_FOLDED_FORM, map(self._table.__getitem__, self.spaced.split(" "))))
-            else:
-                self._folded = _cut_runs(self.spaced)[0]
+            self._folded = self._run_cut(0)
         return self._folded
 
     @property
     def squeezed(self) -> str:
         """`spaced` with every letter run cut to one."""
         if self._squeezed is None:
-            if self._table is not None:
-                self._squeezed = " ".join(map(_SQUEEZED_FORM, map(self._table.__getitem__, self.spaced.split(" "))))
-            else:
-                self._squeezed = _cut_runs(self.spaced)[1]
+            self._squeezed = self._run_cut(1)
         return self._squeezed
+
+    def _run_cut(self, form: int) -> str:
+        """`spaced` with letter runs cut as `_cut_runs` cuts them (`form` 0: folded, 1: squeezed), token
+        by token from the memo table if there is one, else the whole text at once."""
+        table = self._table
+        if table is not None:
+            return " ".join([table[token][form] for token in self.spaced.split(" ")])
+        return _cut_runs(self.spaced)[form]
 
     @property
     def tokens(self) -> list[str]:
