@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 
 # The install compiles the moderation pipeline (setup.py), so it is redone when that source changes;
 # a stale build is never used meanwhile (moderation/compiled.py), only slower.
-COMPILED_SOURCES := setup.py moderation/compiled.py $(wildcard moderation/*.py)
+COMPILED_SOURCES := setup.py moderation/compiled.py $(wildcard moderation/*.py) moderation/_textscan.c
 
 define install
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

@@ -555,8 +555,7 @@ class _Remaining:
     __slots__ = ("words", "mask", "glued", "glued_pieces")
 
     def __init__(self, text: str) -> None:
-        self.words = frozenset(text.split(" "))
-        self.mask = INDEX.mask(self.words)
+        self.words, self.mask = INDEX.words_and_mask(text)
         self.glued = False
         self.glued_pieces: frozenset[str] = frozenset()
 

@@ -5,18 +5,19 @@ matching forms undo the usual tricks people use to slip words past a filter: com
 (full-width, math letters), homoglyphs from other scripts, accents, leetspeak, stretched letters,
 spaced-out letters and emoji wedged inside a word. They are never shown to anyone.
 
-All tables are built once at import so that `normalize` costs a few microseconds per message.
+All tables are built once at import so that `normalize` costs a few microseconds per message. For
+ASCII text (most chat) the passes over the characters run in C (moderation/_textscan.c) when the
+package is compiled; the Python below is what they do, and what runs otherwise.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from operator import itemgetter
 
 from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
 
-from moderation.word_index import INDEX
+from moderation.word_index import INDEX, TEXTSCAN, word_sets
 
 # Characters removed from the display text: C0/C1 controls except tab and newline, bidi overrides
 # and isolates (they can reverse what a reader sees), and invisible zero-width characters that have no
@@ -158,46 +159,6 @@ _ACCENT_PATH_MARKS = (
     ("\u00bf", " "), ("\u00a1", " "), ("\u00ab", " "), ("\u00bb", " "), ("\u201c", " "), ("\u201d", " "),
 )
 _BEYOND_ACCENTS = re.compile("[^\x00-\x7f\u0300-\u036f" + "".join(m for m, _ in _ACCENT_PATH_MARKS) + "]")
-# A spaced-out word needs a lone letter; "i" and "a" alone are ordinary words, and a run made of
-# nothing else ("i a i") spells no word any list holds, so only the other letters start the search.
-_LONE_LETTERS = frozenset("bcdefghjklmnopqrstuvwxyz")
-
-
-class _TokenMemo:
-    """Remembers each token's squeezed and folded forms, because chat reuses a small vocabulary.
-
-    A message's new tokens are run-cut in one pass over them all, joined, so a long message of
-    novel tokens (noise, code) costs one text-sized pass rather than a Python call per token. The
-    memo holds at most `limit` tokens; past that it starts afresh (a new dict, so a caller that is
-    still reading the old one is not disturbed).
-    """
-
-    __slots__ = ("_known", "_limit")
-
-    def __init__(self, limit: int = 50_000) -> None:
-        self._known: dict[str, tuple[str, str]] = {}
-        self._limit = limit
-
-    def table(self, tokens: set[str]) -> dict[str, tuple[str, str]]:
-        """A mapping from each of `tokens` (and other tokens) to (folded, squeezed), as `_cut_runs` gives them."""
-        known = self._known
-        missing = tokens.difference(known)
-        if missing:
-            if len(known) + len(missing) > self._limit:
-                known = self._known = {}
-                missing = tokens
-            ordered = list(missing)
-            joined = " ".join(ordered)
-            if _DOUBLED.search(joined):
-                folded, squeezed = _cut_runs(joined)
-                known.update(zip(ordered, zip(folded.split(" "), squeezed.split(" "))))
-            else:
-                known.update(zip(ordered, zip(ordered, ordered)))
-        return known
-
-
-_TOKEN_MEMO = _TokenMemo()
-_SQUEEZED_FORM = itemgetter(1)
 
 
 class Normalized:
@@ -207,63 +168,38 @@ class Normalized:
     folded but with letter runs as written. `folded`: the same with letter runs of three or more cut
     to two ("killlll" -> "kill"). `squeezed`: every letter run cut to one ("kill" -> "kil"), which is
     what phrase lists match against. All three have the same tokens in the same order. `words` is
-    the set of squeezed words, for cheap "could this list match at all" tests; `folded` and
-    `squeezed` are built only when a stage asks for them, because most messages are decided from
-    `words` alone. `obfuscated` says a folding trick was needed (homoglyphs, leetspeak, spaced-out
-    letters); `glued` that spaced-out letters were joined, so word boundaries inside the joined run
-    are lost: phrases may run together there (see `glued_pieces`).
+    the set of squeezed words, for cheap "could this list match at all" tests, and `mask` the gates
+    they open (see `moderation.word_index`). `obfuscated` says a folding trick was needed
+    (homoglyphs, leetspeak, spaced-out letters); `glued` that spaced-out letters were joined, so
+    word boundaries inside the joined run are lost: phrases may run together there (see
+    `glued_pieces`).
     """
 
-    __slots__ = (
-        "display", "spaced", "words", "mask", "obfuscated", "glued", "glued_pieces", "_folded", "_squeezed", "_table",
-    )
+    __slots__ = ("display", "spaced", "folded", "squeezed", "words", "mask", "obfuscated", "glued", "glued_pieces")
 
     def __init__(
         self,
         display: str,
         spaced: str,
+        folded: str,
+        squeezed: str,
         words: frozenset[str],
+        mask: int,
         obfuscated: bool = False,
         glued: bool = False,
-        table: dict[str, tuple[str, str]] | None = None,
         glued_pieces: frozenset[str] = frozenset(),
     ) -> None:
         self.display = display
         self.spaced = spaced
+        self.folded = folded
+        self.squeezed = squeezed
         self.words = words
+        self.mask = mask
         self.obfuscated = obfuscated
         self.glued = glued
         # Every piece of the words that spaced-out letters made when joined: words run together in
-        # them, so the gates count each piece as a word too.
+        # them, so the gates count each piece as a word too (their bits are in `mask`).
         self.glued_pieces = glued_pieces
-        # Which gates the message's words open (see `moderation.word_index`).
-        self.mask = INDEX.mask(words) | (INDEX.mask_of_pieces(glued_pieces) if glued_pieces else 0)
-        self._folded: str | None = None
-        self._squeezed: str | None = None
-        # Token -> (folded, squeezed) for every token of `spaced` (see `_TokenMemo`), if the builder has one.
-        self._table = table
-
-    @property
-    def folded(self) -> str:
-        """`spaced` with letter runs of three or more cut to two."""
-        if self._folded is None:
-            self._folded = self._run_cut(0)
-        return self._folded
-
-    @property
-    def squeezed(self) -> str:
-        """`spaced` with every letter run cut to one."""
-        if self._squeezed is None:
-            self._squeezed = self._run_cut(1)
-        return self._squeezed
-
-    def _run_cut(self, form: int) -> str:
-        """`spaced` with letter runs cut as `_cut_runs` cuts them (`form` 0: folded, 1: squeezed), token
-        by token from the memo table if there is one, else the whole text at once."""
-        table = self._table
-        if table is not None:
-            return " ".join([table[token][form] for token in self.spaced.split(" ")])
-        return _cut_runs(self.spaced)[form]
 
     @property
     def tokens(self) -> list[str]:
@@ -295,6 +231,10 @@ def squeeze(text: str) -> str:
 
 def _cut_runs(text: str) -> tuple[str, str]:
     """Both run-cut forms at once: runs of three or more cut to two, and every run cut to one."""
+    if TEXTSCAN is not None:
+        found = TEXTSCAN.cut_runs(text)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     folded = squeezed = text
     # Cutting one letter's runs never creates or removes another letter's, so the order is free.
     for single in set(_DOUBLED.findall(text)):
@@ -324,6 +264,10 @@ def _fold_words(text: str) -> tuple[str, bool]:
     marks, punctuation and spacing. Returns the text and whether it was obfuscated."""
     obfuscated = False
     if text.isascii():
+        if TEXTSCAN is not None:
+            found = TEXTSCAN.fold_ascii(text)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
         data = text.encode("ascii").translate(_ASCII_FOLD, b"'")
         s = data.decode("ascii")
         rest = data.translate(None, _LETTERS_AND_SPACE)
@@ -410,23 +354,32 @@ def normalize(text: str) -> Normalized:
     """Build every form of one message. Pure; linear in the length of the text."""
     display = clean_display(text)
     spaced, obfuscated = _fold_words(display)
-    tokens = set(spaced.split(" "))
-    joined: list[str] = []
-    if not _LONE_LETTERS.isdisjoint(tokens) and _SPACED_LETTERS.search(spaced):
-        spaced = _SPACED_LETTERS.sub(lambda match: _join_recorded(match, joined), spaced)
-        if joined:
-            tokens = set(spaced.split(" "))
-            obfuscated = True
-    if "self" in tokens and "my self" in spaced:
+    spaced, joined = _join_spaced_letters(spaced)
+    obfuscated = obfuscated or bool(joined)
+    if "my self" in spaced:
         spaced = _MY_SELF.sub("myself", spaced)
-        tokens = set(spaced.split(" "))
-    table = _TOKEN_MEMO.table(tokens)
-    words = frozenset(map(_SQUEEZED_FORM, map(table.__getitem__, tokens)))
+    folded, squeezed = _cut_runs(spaced)
+    words, prefixes = word_sets(squeezed)
+    mask = INDEX.mask(words, prefixes, squeezed)
     pieces: frozenset[str] = frozenset()
     if joined:
         # Words run together in the joined letters: every piece of them counts as a word for the gates.
         pieces = frozenset().union(*(INDEX.pieces(squeeze(t)) for run in joined for t in run.split(" ") if t))
-    return Normalized(display, spaced, words, obfuscated, bool(joined), table, pieces)
+        mask |= INDEX.mask_of_pieces(pieces)
+    return Normalized(display, spaced, folded, squeezed, words, mask, obfuscated, bool(joined), pieces)
+
+
+def _join_spaced_letters(spaced: str) -> tuple[str, list[str]]:
+    """Join the runs of spaced-out letters in a folded text ("k i l l" -> "kill"), except runs of only
+    "i" and "a", which spell no word any list holds. Returns the text and the runs as joined."""
+    if TEXTSCAN is not None:
+        found = TEXTSCAN.join_spaced(spaced)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    joined: list[str] = []
+    if _SPACED_LETTERS.search(spaced):
+        spaced = _SPACED_LETTERS.sub(lambda match: _join_recorded(match, joined), spaced)
+    return spaced, joined
 
 
 def _join_recorded(match: re.Match[str], joined: list[str]) -> str:

@@ -5,35 +5,52 @@ a dozen gates over thousands of words, asking each gate separately touched each 
 for every message. Here every gate gets bits in one table: a word's entry says which gates it opens
 outright (an anchor word, a word starting with an anchor prefix, or one containing an infix such
 as "fuck") and which gates it opens only together with other words (a paired anchor, checked by the
-gate itself). A message's mask is the OR of its words' entries, found with one dictionary lookup per
-distinct word; each gate then tests a bit.
-
-The entries of words seen before are remembered (chat reuses a small vocabulary); the memo starts
-afresh past a size limit. Gates register at import, before any message is judged.
+gate itself). A message's mask is the OR of its words' entries, found with set intersections (the
+message's distinct words against the indexed words, their first letters against the prefixes) and
+a substring search per infix, so its cost hardly grows with the number of words: a long message of
+novel words (noise, code) costs no Python step per word. Gates register at import, before any
+message is judged.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
-from functools import reduce
-from operator import or_
+from typing import Any
+
+import moderation
 
 PREFIX_LETTERS = 4
+
+# The C passes over ASCII text (moderation/_textscan.c), used with the compiled modules: built
+# together, and only ever used together (moderation/compiled.py).
+TEXTSCAN: Any = importlib.import_module("moderation._textscan") if moderation.COMPILED else None
+
+
+def word_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The distinct words of `text` (words one space apart) and their first PREFIX_LETTERS letters."""
+    if TEXTSCAN is not None:
+        found = TEXTSCAN.word_sets(text, PREFIX_LETTERS)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    words = frozenset(text.split(" "))
+    return words, frozenset([word[:PREFIX_LETTERS] for word in words])
 
 
 class WordIndex:
     """Bits per word for every registered gate; see the module docstring."""
 
-    __slots__ = ("_exact", "_prefix", "_infixes", "_bits", "_memo", "_memo_limit", "_longest")
+    __slots__ = ("_exact", "_exact_words", "_prefix", "_prefixes", "_infixes", "_bits", "_longest")
 
-    def __init__(self, memo_limit: int = 50_000) -> None:
+    def __init__(self) -> None:
         self._exact: dict[str, int] = {}
         self._prefix: dict[str, int] = {}
+        # The keys of the two tables above, as sets to intersect a message's words with.
+        self._exact_words: frozenset[str] = frozenset()
+        self._prefixes: frozenset[str] = frozenset()
         self._infixes: list[tuple[str, int]] = []
         self._longest = 0
         self._bits = 0
-        self._memo: dict[str, int] = {}
-        self._memo_limit = memo_limit
 
     def new_bit(self) -> int:
         """A bit no other gate uses."""
@@ -46,7 +63,7 @@ class WordIndex:
         for word in words:
             self._exact[word] = self._exact.get(word, 0) | bit
             self._longest = max(self._longest, len(word))
-        self._memo = {}
+        self._exact_words = frozenset(self._exact)
 
     def add_prefixes(self, prefixes: Iterable[str], bit: int) -> None:
         """Any word starting with one of `prefixes` (at most PREFIX_LETTERS long) sets `bit`."""
@@ -54,14 +71,17 @@ class WordIndex:
             if len(prefix) > PREFIX_LETTERS:
                 raise ValueError(f"a prefix is at most {PREFIX_LETTERS} letters: {prefix!r}")
             self._prefix[prefix] = self._prefix.get(prefix, 0) | bit
-        self._memo = {}
+        self._prefixes = frozenset(self._prefix)
 
     def add_infixes(self, infixes: Iterable[str], bit: int) -> None:
         """Any word containing one of `infixes` sets `bit` (keep these few: each is tried on every new word)."""
         for infix in infixes:
+            if not infix or " " in infix:
+                # An infix is looked for in the whole text, which only equals looking in each word
+                # if it cannot span two words.
+                raise ValueError(f"an infix is a non-empty piece of one word: {infix!r}")
             self._infixes.append((infix, bit))
             self._longest = max(self._longest, len(infix))
-        self._memo = {}
 
     def pieces(self, token: str) -> set[str]:
         """Every piece of `token` as long as an indexed word can be: the words that may be run together
@@ -82,27 +102,23 @@ class WordIndex:
                     mask |= bit
         return mask
 
-    def mask(self, words: Iterable[str]) -> int:
-        """The OR of every word's bits."""
-        memo = self._memo
-        try:
-            return reduce(or_, map(memo.__getitem__, words), 0)
-        except KeyError:
-            pass
-        if len(memo) > self._memo_limit:
-            memo = self._memo = {}
-        exact, prefix, infixes = self._exact, self._prefix, self._infixes
+    def mask(self, words: frozenset[str], prefixes: frozenset[str], text: str) -> int:
+        """The OR of the bits of every word of `text` (words one space apart), given `word_sets(text)`."""
+        exact, prefix = self._exact, self._prefix
         mask = 0
-        for word in words:
-            bits = memo.get(word)
-            if bits is None:
-                bits = exact.get(word, 0) | prefix.get(word[:PREFIX_LETTERS], 0)
-                for infix, bit in infixes:
-                    if infix in word:
-                        bits |= bit
-                memo[word] = bits
-            mask |= bits
+        for word in words & self._exact_words:
+            mask |= exact[word]
+        for start in prefixes & self._prefixes:
+            mask |= prefix[start]
+        for infix, bit in self._infixes:
+            if not mask & bit and infix in text:
+                mask |= bit
         return mask
+
+    def words_and_mask(self, text: str) -> tuple[frozenset[str], int]:
+        """The distinct words of `text` (words one space apart) and their mask."""
+        words, prefixes = word_sets(text)
+        return words, self.mask(words, prefixes, text)
 
 
 INDEX = WordIndex()

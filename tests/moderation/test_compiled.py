@@ -22,9 +22,11 @@ EVAL = ROOT / "tests" / "data" / "moderation_eval.jsonl"
 EXTENSION = importlib.machinery.EXTENSION_SUFFIXES[0]
 
 
-def _fake_build(directory: Path, *, built: tuple[str, ...] = compiled.MODULES) -> None:
+def _fake_build(directory: Path, *, built: tuple[str, ...] = (*compiled.MODULES, *compiled.C_MODULES)) -> None:
     for name in compiled.MODULES:
         (directory / f"{name}.py").write_text(f"NAME = {name!r}\n")
+    for source in compiled.C_MODULES.values():
+        (directory / source).write_text("/* C */\n")
     for name in built:
         (directory / f"{name}{EXTENSION}").write_bytes(b"")
     (directory / compiled.STAMP).write_text(json.dumps(compiled.source_hashes(directory)))
@@ -51,6 +53,17 @@ def test_a_partial_build_is_not_used(tmp_path: Path) -> None:
     assert not compiled.compiled_are_usable(tmp_path)
 
 
+def test_a_build_without_its_c_passes_is_not_used(tmp_path: Path) -> None:
+    _fake_build(tmp_path, built=compiled.MODULES)
+    assert not compiled.compiled_are_usable(tmp_path)
+
+
+def test_a_build_older_than_an_edited_c_source_is_not_used(tmp_path: Path) -> None:
+    _fake_build(tmp_path)
+    (tmp_path / "_textscan.c").write_text("/* edited */\n")
+    assert not compiled.compiled_are_usable(tmp_path)
+
+
 def test_a_build_without_its_record_is_not_used(tmp_path: Path) -> None:
     _fake_build(tmp_path)
     (tmp_path / compiled.STAMP).unlink()
@@ -67,7 +80,9 @@ def test_this_checkout_runs_its_build_when_it_has_one() -> None:
     # `make test` rebuilds after any source change, so the suite exercises what ships; a stale
     # build here means the tests below would compare the source with itself.
     built = [
-        p for p in compiled.HERE.iterdir() if p.name.split(".")[0] in compiled.MODULES and p.name.endswith(EXTENSION)
+        p
+        for p in compiled.HERE.iterdir()
+        if p.name.split(".")[0] in (*compiled.MODULES, *compiled.C_MODULES) and p.name.endswith(EXTENSION)
     ]
     if built:
         assert moderation.COMPILED, (

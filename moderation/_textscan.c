@@ -1,0 +1,409 @@
+/* Byte-level passes of moderation.normalize for ASCII text, written in C.
+ *
+ * Why: a 1 KB message holds about 200 words. In Python each pass over its words or characters
+ * (leetspeak folding per token, cutting letter runs, collecting the distinct words) costs a
+ * Python-level step per token; here each pass is one loop over the bytes. Every function does
+ * exactly what its Python twin in normalize.py does (`_fold_words`'s ASCII path, `_cut_runs`,
+ * the distinct words and their prefixes) and returns None for input it does not handle, so the
+ * caller falls back to Python. tests/moderation/test_textscan.py holds them equal on generated
+ * text. Built by setup.py next to the mypyc modules, and used only when those are (compiled.py).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Character classes of the folded text, as bits of one table lookup per byte. */
+enum {
+    C_LOWER = 1,       /* a-z */
+    C_DIGIT = 2,       /* 0-9 */
+    C_LEET = 4,        /* normalize._LEET_TOKEN's class, ASCII part: [a-z0-9@$!|] */
+    C_AFTER = 8,       /* may follow a letter in a leetspeak token (_LEET_CHARS): [0-9@$!|] */
+    C_BEFORE = 16,     /* may precede a letter in one: [0-9$|] */
+    C_SENTENCE = 32,   /* ends a sentence when whitespace follows (_SENTENCE_END): [.!?;] */
+    C_WORD = 64,       /* kept in a word (_NOT_WORD_PLAIN's complement): [a-z0-9@] */
+};
+static unsigned char classes[256];
+#define IS(c, class) (classes[(unsigned char)(c)] & (class))
+#define LOWER(c) IS(c, C_LOWER)
+#define DIGIT(c) IS(c, C_DIGIT)
+#define MARK '\x01'
+
+/* The translate step of the ASCII path: lower case, punctuation to MARK, tab and CR to spaces, the
+ * apostrophe deleted ("don't" -> "dont"), and other control characters left to the Python path. */
+static unsigned char fold_table[256];
+#define DELETE 0xfe
+#define REJECT 0xff
+static unsigned char leet_table[256];
+
+/* normalize._NUMBER_WITH_UNIT, for a token that holds no "." or ",": digits, then one of these or nothing. */
+static const char *const units[] = {
+    "st", "nd", "rd", "th", "am", "pm", "h", "hr", "hrs", "mg", "mcg", "ml", "g", "kg", "k", "x", "s", "min",
+    "mins", "yo", "y", "yr", "yrs", "m", "km", "mi", "lb", "lbs", "d", "wk", "wks", "mo", "e", "er", "eme",
+    "o", "a", NULL,
+};
+
+static void build_tables(void) {
+    for (int c = 'a'; c <= 'z'; c++) classes[c] |= C_LOWER | C_LEET | C_WORD;
+    for (int c = '0'; c <= '9'; c++) classes[c] |= C_DIGIT | C_LEET | C_AFTER | C_BEFORE | C_WORD;
+    classes['@'] |= C_LEET | C_AFTER | C_WORD;
+    classes['$'] |= C_LEET | C_AFTER | C_BEFORE;
+    classes['!'] |= C_LEET | C_AFTER | C_SENTENCE;
+    classes['|'] |= C_LEET | C_AFTER | C_BEFORE;
+    classes['.'] |= C_SENTENCE;
+    classes['?'] |= C_SENTENCE;
+    classes[';'] |= C_SENTENCE;
+    const char *punct = "\"#%&'()+,-/:<=>[\\]^_`{}~";
+    for (int c = 0; c < 256; c++) {
+        fold_table[c] = (unsigned char)c;
+        leet_table[c] = (unsigned char)c;
+    }
+    for (int c = 'A'; c <= 'Z'; c++) fold_table[c] = (unsigned char)(c - 'A' + 'a');
+    for (const char *p = punct; *p; p++) fold_table[(unsigned char)*p] = MARK;
+    fold_table['\t'] = ' ';
+    fold_table['\r'] = ' ';
+    fold_table['\''] = DELETE;
+    for (int c = 0; c < 0x20; c++)
+        if (c != '\t' && c != '\n' && c != '\r') fold_table[c] = REJECT;
+    fold_table[0x7f] = REJECT;
+    /* normalize._LEET */
+    const char *from = "01345789@$!|6", *to = "oieastbgasiib";
+    for (int i = 0; from[i]; i++) leet_table[(unsigned char)from[i]] = (unsigned char)to[i];
+}
+
+static int number_with_unit(const unsigned char *s, Py_ssize_t n) {
+    Py_ssize_t i = 0;
+    while (i < n && DIGIT(s[i])) i++;
+    if (i == 0) return 0;
+    if (i == n) return 1;
+    for (int u = 0; units[u]; u++) {
+        size_t len = strlen(units[u]);
+        if ((Py_ssize_t)len == n - i && memcmp(s + i, units[u], len) == 0) return 1;
+    }
+    return 0;
+}
+
+/* _fold_leet on one maximal run of the leetspeak class, in place. Returns whether it changed. */
+static int fold_leet_run(unsigned char *s, Py_ssize_t n) {
+    int mixed = 0;
+    for (Py_ssize_t i = 0; i + 1 < n && !mixed; i++)
+        mixed = (LOWER(s[i]) && IS(s[i + 1], C_AFTER)) || (IS(s[i], C_BEFORE) && LOWER(s[i + 1]));
+    if (!mixed) return 0;
+    if (number_with_unit(s, n)) return 0;
+    if (s[0] == '@' && n > 1 && LOWER(s[1])) return 0;
+    Py_ssize_t core = n;
+    while (core > 0 && (s[core - 1] == '!' || s[core - 1] == '|')) core--;
+    int changed = 0;
+    for (Py_ssize_t i = 0; i < core; i++) {
+        unsigned char folded = leet_table[s[i]];
+        changed |= folded != s[i];
+        s[i] = folded;
+    }
+    return changed;
+}
+
+/* fold_ascii(text) -> (spaced, obfuscated) | None
+ *
+ * _fold_words for ASCII text of printable characters, tab, CR and newline; None for anything else.
+ */
+static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
+    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const unsigned char *in = (const unsigned char *)PyUnicode_DATA(arg);
+    unsigned char stack[2048];
+    unsigned char *buf = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
+    if (buf == NULL) return PyErr_NoMemory();
+    /* The translate step: case, punctuation marks, apostrophes deleted. */
+    Py_ssize_t m = 0;
+    int plain = 1; /* nothing but letters one space apart so far */
+    unsigned char previous = ' '; /* so that a leading space is not plain */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char folded = fold_table[in[i]];
+        if (folded >= DELETE) {
+            if (folded == REJECT) {
+                if (buf != stack) PyMem_Free(buf);
+                Py_RETURN_NONE;
+            }
+            continue;
+        }
+        /* Without branches: in noise these tests would be mispredicted half the time. */
+        plain &= (LOWER(folded) != 0) | ((folded == ' ') & (previous != ' '));
+        previous = folded;
+        buf[m++] = folded;
+    }
+    if (plain && (m == 0 || buf[m - 1] != ' ')) {
+        /* Most chat without punctuation: the translated text is already the result. */
+        PyObject *result = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, m);
+        if (buf != stack) PyMem_Free(buf);
+        return result == NULL ? NULL : Py_BuildValue("(NO)", result, Py_False);
+    }
+    /* Leetspeak inside mixed tokens. */
+    int obfuscated = 0;
+    for (Py_ssize_t i = 0; i < m;) {
+        if (!IS(buf[i], C_LEET)) { i++; continue; }
+        Py_ssize_t start = i;
+        while (i < m && IS(buf[i], C_LEET)) i++;
+        obfuscated |= fold_leet_run(buf + start, i - start);
+    }
+    /* Words, one space apart, and " . " between sentences: up to three bytes out for one in ("a\nb"). */
+    unsigned char out_stack[3 * sizeof stack];
+    unsigned char *out = 3 * m <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 1);
+    if (out == NULL) {
+        if (buf != stack) PyMem_Free(buf);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t o = 0;
+    int in_word = 0, sentence_break = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        unsigned char c = buf[i];
+        int keep = IS(c, C_WORD);
+        if (c == '*')
+            /* _NOT_WORD keeps a lone "*" between two letters ("f*ck") and parts words at the others. */
+            keep = i > 0 && LOWER(buf[i - 1]) && i + 1 < m && LOWER(buf[i + 1]);
+        if (keep) {
+            if (!in_word && o > 0) {
+                if (sentence_break) { out[o++] = ' '; out[o++] = '.'; }
+                out[o++] = ' ';
+            }
+            in_word = 1;
+            sentence_break = 0;
+            out[o++] = c;
+        } else {
+            in_word = 0;
+            if (c == '\n') {
+                sentence_break = 1;
+            } else if (IS(c, C_SENTENCE)) {
+                /* _SENTENCE_END: a run of these followed by whitespace or the end ends a sentence. */
+                Py_ssize_t j = i;
+                while (j < m && IS(buf[j], C_SENTENCE)) j++;
+                sentence_break |= j == m || buf[j] == ' ' || buf[j] == '\n';
+                i = j - 1;
+            }
+        }
+    }
+    if (buf != stack) PyMem_Free(buf);
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, o);
+    if (out != out_stack) PyMem_Free(out);
+    if (result == NULL) return NULL;
+    return Py_BuildValue("(NO)", result, obfuscated ? Py_True : Py_False);
+}
+
+/* cut_runs(text) -> (folded, squeezed) | None: _cut_runs for ASCII text. */
+static PyObject *cut_runs(PyObject *Py_UNUSED(self), PyObject *arg) {
+    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const unsigned char *in = (const unsigned char *)PyUnicode_DATA(arg);
+    Py_ssize_t i = 0;
+    while (i + 1 < n && !(LOWER(in[i]) && in[i] == in[i + 1])) i++;
+    if (i + 1 >= n) return Py_BuildValue("(OO)", arg, arg); /* no doubled letter: both are the text */
+    PyObject *folded = PyUnicode_New(n, 127), *squeezed = PyUnicode_New(n, 127);
+    if (folded == NULL || squeezed == NULL) {
+        Py_XDECREF(folded);
+        Py_XDECREF(squeezed);
+        return NULL;
+    }
+    unsigned char *f = (unsigned char *)PyUnicode_DATA(folded), *s = (unsigned char *)PyUnicode_DATA(squeezed);
+    memcpy(f, in, (size_t)i);
+    memcpy(s, in, (size_t)i);
+    Py_ssize_t fo = i, so = i;
+    while (i < n) {
+        unsigned char c = in[i];
+        Py_ssize_t run = 1;
+        if (LOWER(c))
+            while (i + run < n && in[i + run] == c) run++;
+        if (run == 1 || !LOWER(c)) {
+            f[fo++] = c;
+            s[so++] = c;
+        } else {
+            f[fo++] = c;
+            f[fo++] = c;
+            s[so++] = c;
+        }
+        i += run;
+    }
+    if (PyUnicode_Resize(&folded, fo) < 0 || PyUnicode_Resize(&squeezed, so) < 0) {
+        Py_XDECREF(folded);
+        Py_XDECREF(squeezed);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", folded, squeezed);
+}
+
+/* join_spaced(text) -> (text, runs) | None
+ *
+ * normalize._join_spaced_letters for ASCII text: every run of three or more single letters one
+ * space apart ("k i l l"), not touching a letter or digit, joined ("kill"), unless it holds only
+ * "i" and "a"; a leading "i" or "a" stays apart in runs of four or more letters ("i w a n t" ->
+ * "i want"). `runs` lists the joined runs as they were put in the text.
+ */
+static PyObject *join_spaced(PyObject *Py_UNUSED(self), PyObject *arg) {
+#define ALNUM(c) (LOWER(c) || DIGIT(c))
+    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    PyObject *runs = PyList_New(0);
+    if (runs == NULL) return NULL;
+    unsigned char stack[2048];
+    unsigned char *out = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
+    if (out == NULL) {
+        Py_DECREF(runs);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t o = 0, i = 0;
+    while (i < n) {
+        /* _SPACED_LETTERS: (?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9]) */
+        Py_ssize_t letters = 0;
+        if (LOWER(s[i]) && (i == 0 || !ALNUM(s[i - 1]))) {
+            Py_ssize_t pairs = 0;
+            while (i + 2 * pairs + 1 < n && LOWER(s[i + 2 * pairs]) && s[i + 2 * pairs + 1] == ' ') pairs++;
+            /* The greedy pairs, then one more letter with no letter or digit after it; else one pair less. */
+            Py_ssize_t last = i + 2 * pairs;
+            if (pairs >= 2 && last < n && LOWER(s[last]) && (last + 1 == n || !ALNUM(s[last + 1])))
+                letters = pairs + 1;
+            else if (pairs >= 3)
+                letters = pairs;
+        }
+        if (letters == 0) {
+            out[o++] = s[i++];
+            continue;
+        }
+        int only_ia = 1;
+        for (Py_ssize_t k = 0; k < letters; k++) only_ia &= s[i + 2 * k] == 'i' || s[i + 2 * k] == 'a';
+        Py_ssize_t size = 2 * letters - 1;
+        if (only_ia) {
+            memcpy(out + o, s + i, (size_t)size);
+            o += size;
+        } else {
+            Py_ssize_t run_start = o, k = 0;
+            if ((s[i] == 'i' || s[i] == 'a') && size >= 7) {
+                out[o++] = s[i];
+                out[o++] = ' ';
+                k = 1;
+            }
+            for (; k < letters; k++) out[o++] = s[i + 2 * k];
+            PyObject *run = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out + run_start, o - run_start);
+            if (run == NULL || PyList_Append(runs, run) < 0) {
+                Py_XDECREF(run);
+                Py_DECREF(runs);
+                if (out != stack) PyMem_Free(out);
+                return NULL;
+            }
+            Py_DECREF(run);
+        }
+        i += size;
+    }
+    PyObject *result = PyList_GET_SIZE(runs) ? PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, o) : Py_NewRef(arg);
+    if (out != stack) PyMem_Free(out);
+    if (result == NULL) {
+        Py_DECREF(runs);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", result, runs);
+#undef ALNUM
+}
+
+/* A small open-addressing table of the distinct words seen, so a repeated word is hashed from its
+ * bytes and compared, never turned into a new str object. */
+typedef struct {
+    Py_ssize_t start, len;
+    Py_hash_t hash;
+} Slot;
+
+static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
+    /* Eight bytes at a time: most words fit in one step. */
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+    while (n > 0) {
+        uint64_t chunk = 0;
+        memcpy(&chunk, s, n < 8 ? (size_t)n : 8);
+        h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    return (Py_hash_t)(h | 1); /* never 0: 0 marks an empty slot */
+}
+
+/* Adds s[start:start+len] to `set` unless the table has it already. Returns 1 and sets *added (a
+ * reference the set holds) when it was new, 0 when not, -1 on error. */
+static int add_distinct(Slot *slots, size_t mask, const unsigned char *s, Py_ssize_t start, Py_ssize_t len,
+                        PyObject *set, PyObject **added) {
+    Py_hash_t h = bytes_hash(s + start, len);
+    size_t at = (size_t)h & mask;
+    while (slots[at].hash) {
+        if (slots[at].hash == h && slots[at].len == len && memcmp(s + slots[at].start, s + start, (size_t)len) == 0)
+            return 0;
+        at = (at + 1) & mask;
+    }
+    slots[at].hash = h;
+    slots[at].start = start;
+    slots[at].len = len;
+    PyObject *word = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + start, len);
+    if (word == NULL) return -1;
+    int failed = PySet_Add(set, word);
+    Py_DECREF(word);
+    *added = word;
+    return failed ? -1 : 1;
+}
+
+/* word_sets(text, prefix_letters) -> (words, prefixes) | None
+ *
+ * For ASCII text of words separated by single spaces: the frozenset of its distinct words (what
+ * set(text.split(" ")) holds) and the frozenset of their first `prefix_letters` letters.
+ */
+static PyObject *word_sets(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    Py_ssize_t prefix_letters;
+    if (!PyArg_ParseTuple(args, "Un:word_sets", &text, &prefix_letters)) return NULL;
+    if (!PyUnicode_IS_ASCII(text) || prefix_letters < 1) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    Py_ssize_t count = 1;
+    for (Py_ssize_t i = 0; i < n; i++) count += s[i] == ' ';
+    size_t size = 16;
+    while (size < (size_t)count * 2) size <<= 1; /* each table at most half full */
+    Slot *words_table = PyMem_Calloc(size * 2, sizeof(Slot));
+    if (words_table == NULL) return PyErr_NoMemory();
+    Slot *prefix_table = words_table + size;
+    PyObject *words = PyFrozenSet_New(NULL), *prefixes = PyFrozenSet_New(NULL);
+    if (words == NULL || prefixes == NULL) goto error;
+    for (Py_ssize_t start = 0; start <= n;) {
+        Py_ssize_t end = start;
+        while (end < n && s[end] != ' ') end++;
+        Py_ssize_t len = end - start;
+        PyObject *word = NULL, *prefix = NULL;
+        int added = add_distinct(words_table, size - 1, s, start, len, words, &word);
+        if (added < 0) goto error;
+        /* A new word's prefix: the word itself if it is that short, else its first letters. */
+        if (added) {
+            int failed = len <= prefix_letters
+                ? PySet_Add(prefixes, word) < 0
+                : add_distinct(prefix_table, size - 1, s, start, prefix_letters, prefixes, &prefix) < 0;
+            if (failed) goto error;
+        }
+        start = end + 1;
+    }
+    PyMem_Free(words_table);
+    return Py_BuildValue("(NN)", words, prefixes);
+error:
+    PyMem_Free(words_table);
+    Py_XDECREF(words);
+    Py_XDECREF(prefixes);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"fold_ascii", fold_ascii, METH_O, "normalize._fold_words for printable ASCII text: (spaced, obfuscated) or None."},
+    {"cut_runs", cut_runs, METH_O, "normalize._cut_runs for ASCII text: (folded, squeezed) or None."},
+    {"join_spaced", join_spaced, METH_O, "normalize._join_spaced_letters for ASCII text: (text, joined runs) or None."},
+    {"word_sets", word_sets, METH_VARARGS, "The distinct words of space-separated ASCII text, and their prefixes; or None."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "moderation._textscan", NULL, -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__textscan(void) {
+    build_tables();
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,102 @@
+"""The C passes (moderation/_textscan.c) give exactly what their Python twins in normalize.py give.
+
+The Python twins are run from a fresh copy of normalize.py's source with the C module switched off,
+so this compares the two even when the package runs compiled. Skipped where the C module was not built.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import string
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.moderation_bench import random_chars, random_words
+from moderation.cli import load_eval
+from moderation.word_index import PREFIX_LETTERS
+
+textscan = pytest.importorskip("moderation._textscan")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _python_normalize() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("normalize_in_python", ROOT / "moderation" / "normalize.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.TEXTSCAN = None  # type: ignore[attr-defined]
+    return module
+
+
+python = _python_normalize()
+
+# The characters every rule of the ASCII path turns on: case, leetspeak digits and symbols, sentence
+# ends, "*", "@", marks, apostrophes, tabs, newlines, doubled and lone letters.
+TRICKY = "aAbBiIsSkKlL fuc*k 0134578962 @$!|.?;'\"#%&()+,-/:<=>[]^_`{}~\t\r\n  xyz"
+ascii_texts = st.one_of(
+    st.text(alphabet=TRICKY, max_size=60),
+    st.text(alphabet=string.printable, max_size=200),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=80),
+)
+
+
+def _corpus() -> list[str]:
+    rng = random.Random(20261128)
+    texts = [str(row["text"]) for row in load_eval(ROOT / "tests" / "data" / "moderation_eval.jsonl")]
+    texts += [" ".join(t) for t in texts] + [t.upper() + "!!" for t in texts]
+    texts += random_chars(100, 1024, rng) + random_words(100, 1024, rng)
+    texts += ["".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 40))) for _ in range(20_000)]
+    return texts
+
+
+def _check(text: str) -> None:
+    found = textscan.fold_ascii(text)
+    if not text.isascii():
+        assert found is None
+        return
+    if any(c < " " and c not in "\t\n\r" or c == "\x7f" for c in text):
+        # Other control characters are left to the Python path (the display text never has them).
+        assert found is None
+        return
+    spaced, obfuscated = python._fold_words(text)
+    assert found == (spaced, obfuscated)
+    joined: list[str] = []
+    expected = python._SPACED_LETTERS.sub(lambda match: python._join_recorded(match, joined), spaced)
+    assert textscan.join_spaced(spaced) == (expected, joined)
+    assert textscan.cut_runs(expected) == python._cut_runs(expected)
+    squeezed = python._cut_runs(expected)[1]
+    for each in (squeezed, text):  # the display text too: it may hold runs of spaces
+        words = frozenset(each.split(" "))
+        prefixes = frozenset(w[:PREFIX_LETTERS] for w in words)
+        got = textscan.word_sets(each, PREFIX_LETTERS)
+        assert got == (words, prefixes)
+        assert all(type(s) is frozenset for s in got)
+
+
+def test_the_c_passes_equal_python_on_the_evaluation_set_noise_and_tricky_text() -> None:
+    for text in _corpus():
+        _check(text)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ascii_texts)
+def test_the_c_passes_equal_python_on_any_ascii_text(text: str) -> None:
+    _check(text)
+
+
+@given(st.text(min_size=1, max_size=30).filter(lambda t: not t.isascii()))
+def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
+    assert textscan.fold_ascii(text) is None
+    assert textscan.join_spaced(text) is None
+    assert textscan.cut_runs(text) is None
+    assert textscan.word_sets(text, PREFIX_LETTERS) is None
+
+
+def test_long_text_past_the_stack_buffers() -> None:
+    text = ("K i l l 3v3ry 0ne... F*ck!\nnext " * 400)[:9000]
+    _check(text)
