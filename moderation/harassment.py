@@ -179,12 +179,17 @@ def assess(message: Normalized) -> HarassmentFinding:
     # without splitting the text into tokens.
     infix = bool(message.mask & _HAS_INFIX)
     listed = bool(message.mask & _LISTED)
-    scan_words = listed or infix or "*" in message.spaced
     phrases = _PHRASE_GATE.admits(message)
-    if not scan_words and not phrases:
-        return _NONE
-    # Tokens are split only when a word check or an insult phrase needs them.
-    squeezed, folded = (message.squeezed.split(" "), message.folded.split(" ")) if scan_words else ([], [])
+    squeezed: list[str] = []
+    folded: list[str] = []
+    if not listed and not infix:
+        # No listed word: of the words alone only self-censored swearing ("f*ck") can count, in the
+        # few tokens holding a "*"; those are looked at rather than every token (noise holds many).
+        profanity = "*" in message.spaced and any(map(_masked_profanity, _starred_tokens(message.folded)))
+        if not phrases:
+            return HarassmentFinding((), True, ()) if profanity else _NONE
+    else:
+        squeezed, folded = message.squeezed.split(" "), message.folded.split(" ")
     for i, word in enumerate(squeezed):
         exact = folded[i]
         # One membership test skips the words no list holds (most of them), instead of four.
@@ -244,6 +249,19 @@ def _judge_insult(
         harassment.add("harassment_insult")
     else:
         doubtful.add("doubtful_insult")
+
+
+def _starred_tokens(text: str) -> list[str]:
+    """The tokens of a space-separated text that hold a "*"."""
+    tokens = []
+    at = text.find("*")
+    while at >= 0:
+        start = text.rfind(" ", 0, at) + 1
+        end = text.find(" ", at)
+        end = len(text) if end < 0 else end
+        tokens.append(text[start:end])
+        at = text.find("*", end)
+    return tokens
 
 
 def _masked_profanity(token: str) -> bool:

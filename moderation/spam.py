@@ -69,7 +69,7 @@ class SpamDetector:
         reasons: list[str] = []
         doubtful: list[str] = []
         s = self.settings
-        if ("://" in text or ("." in text and _DOTTED.search(text))) and self._has_link(text, pii):
+        if ((":" in text and "://" in text) or ("." in text and _DOTTED.search(text))) and self._has_link(text, pii):
             reasons.append("spam_link")
         if recent:
             repeats, flood = self._history(text, recent)
@@ -85,7 +85,9 @@ class SpamDetector:
                 reasons.append("spam_mentions")
             elif mentions >= 3:
                 doubtful.append("doubtful_mentions")
-        if len(text) >= s.caps_min_letters and not text.islower():
+        # str.islower tests every character slowly; for ASCII text, comparing it with its lower case
+        # says the same (has it a capital letter?) several times faster.
+        if len(text) >= s.caps_min_letters and (text.lower() != text if text.isascii() else not text.islower()):
             upper, letters = _count_caps(text, s.caps_min_letters * 0.6)
             if letters >= s.caps_min_letters:
                 ratio = upper / letters
