@@ -92,10 +92,10 @@ def compiled_are_usable(directory: Path = HERE) -> bool:
     if not stamp.exists() or any(_built_file(name, directory) is None for name in (*MODULES, *C_MODULES)):
         return False
     try:
-        recorded = json.loads(stamp.read_text())
+        # A source missing (an install that left out the C file) counts as stale, not as an error.
+        return bool(json.loads(stamp.read_text()) == source_hashes(directory))
     except (OSError, ValueError):
         return False
-    return bool(recorded == source_hashes(directory))
 
 
 class _SourceFinder(importlib.abc.MetaPathFinder):

@@ -58,6 +58,12 @@ def test_a_build_without_its_c_passes_is_not_used(tmp_path: Path) -> None:
     assert not compiled.compiled_are_usable(tmp_path)
 
 
+def test_a_build_whose_c_source_is_missing_is_not_used(tmp_path: Path) -> None:
+    _fake_build(tmp_path)
+    (tmp_path / "_textscan.c").unlink()
+    assert not compiled.compiled_are_usable(tmp_path)
+
+
 def test_a_build_older_than_an_edited_c_source_is_not_used(tmp_path: Path) -> None:
     _fake_build(tmp_path)
     (tmp_path / "_textscan.c").write_text("/* edited */\n")
