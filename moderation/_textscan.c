@@ -211,7 +211,7 @@ static PyObject *cut_runs(PyObject *Py_UNUSED(self), PyObject *arg) {
         Py_ssize_t run = 1;
         if (LOWER(c))
             while (i + run < n && in[i + run] == c) run++;
-        if (run == 1 || !LOWER(c)) {
+        if (run == 1) {
             f[fo++] = c;
             s[so++] = c;
         } else {

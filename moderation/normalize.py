@@ -17,7 +17,7 @@ import unicodedata
 
 from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
 
-from moderation.word_index import INDEX, TEXTSCAN, word_sets
+from moderation.word_index import INDEX, TEXTSCAN
 
 # Characters removed from the display text: C0/C1 controls except tab and newline, bidi overrides
 # and isolates (they can reverse what a reader sees), and invisible zero-width characters that have no
@@ -201,11 +201,6 @@ class Normalized:
         # them, so the gates count each piece as a word too (their bits are in `mask`).
         self.glued_pieces = glued_pieces
 
-    @property
-    def tokens(self) -> list[str]:
-        """The squeezed form's words (sentence marks included)."""
-        return self.squeezed.split(" ")
-
     def __repr__(self) -> str:
         return f"Normalized(spaced={self.spaced!r}, obfuscated={self.obfuscated}, glued={self.glued})"
 
@@ -359,8 +354,7 @@ def normalize(text: str) -> Normalized:
     if "my self" in spaced:
         spaced = _MY_SELF.sub("myself", spaced)
     folded, squeezed = _cut_runs(spaced)
-    words, prefixes = word_sets(squeezed)
-    mask = INDEX.mask(words, prefixes, squeezed)
+    words, mask = INDEX.words_and_mask(squeezed)
     pieces: frozenset[str] = frozenset()
     if joined:
         # Words run together in the joined letters: every piece of them counts as a word for the gates.

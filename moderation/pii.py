@@ -48,9 +48,9 @@ _PHONE = re.compile(r"(?<![\w@/#.,])(?:\+|00|\(\+?)?\d(?:[ \-.()/\u00a0]{0,3}\d)
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d")
 _DECIMAL = re.compile(r"\d+[.,]\d+")
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# What _EMAIL finds, found from each "@" instead: the regex tries every position of every word and
-# runs each attempt to the word's end, quadratic in noise; an "@" is a literal it can jump to.
+# An address is [\w.+-]+@[\w-]+(?:\.[\w-]+)+, but that regex tries every position of every word and
+# runs each attempt to the word's end, quadratic in noise: `_email_spans` finds the same from each
+# "@", a literal the regex engine jumps to, and walks back over the local part.
 _AT_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 # Spelled-out addresses: "jo dot smith at gmail dot com", "jo[at]gmail.com". A plain " at " needs a
 # spelled " dot " as well, or "prescription at pharma-discount.net" would read as an address.
@@ -147,9 +147,9 @@ _NOT_NAMES = frozenset(
 
 
 def _email_spans(text: str) -> list[tuple[int, int]]:
-    """Where `_EMAIL.finditer(text)` matches. Scanning from the left, an address starts at the first
-    position whose run of [\\w.+-] reaches an "@" with a domain after it: the start of that run, or
-    the end of the previous address if it ends inside the run."""
+    """Where `[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+` matches, scanning from the left. An address starts at
+    the first position whose run of [\\w.+-] reaches an "@" with a domain after it: the start of that
+    run, or the end of the previous address if it ends inside the run."""
     spans = []
     previous_end = 0
     for m in _AT_DOMAIN.finditer(text):
@@ -223,7 +223,7 @@ class PiiDetector:
 
     def _emails(self, text: str, lower: str) -> list[Span]:
         found = []
-        spelled = "[at]" in lower or "(at)" in lower or "{at}" in lower or " dot " in lower or " @ " in lower
+        spelled = _spelled_at(lower) or " dot " in lower or " @ " in lower
         for start, end in _email_spans(text):
             if not self._allowed_domain(text[text.rindex("@", start, end) + 1 : end].lower()):
                 found.append(Span("email", start, end))

@@ -102,8 +102,9 @@ class WordIndex:
                     mask |= bit
         return mask
 
-    def mask(self, words: frozenset[str], prefixes: frozenset[str], text: str) -> int:
-        """The OR of the bits of every word of `text` (words one space apart), given `word_sets(text)`."""
+    def words_and_mask(self, text: str) -> tuple[frozenset[str], int]:
+        """The distinct words of `text` (words one space apart) and the OR of their bits."""
+        words, prefixes = word_sets(text)
         exact, prefix = self._exact, self._prefix
         mask = 0
         for word in words & self._exact_words:
@@ -113,12 +114,7 @@ class WordIndex:
         for infix, bit in self._infixes:
             if not mask & bit and infix in text:
                 mask |= bit
-        return mask
-
-    def words_and_mask(self, text: str) -> tuple[frozenset[str], int]:
-        """The distinct words of `text` (words one space apart) and their mask."""
-        words, prefixes = word_sets(text)
-        return words, self.mask(words, prefixes, text)
+        return words, mask
 
 
 INDEX = WordIndex()
