@@ -243,57 +243,71 @@ static PyObject *join_spaced(PyObject *Py_UNUSED(self), PyObject *arg) {
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
     PyObject *runs = PyList_New(0);
     if (runs == NULL) return NULL;
+    /* Written only once a run is joined: most text has none and is returned as it came. */
     unsigned char stack[2048];
-    unsigned char *out = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
-    if (out == NULL) {
-        Py_DECREF(runs);
-        return PyErr_NoMemory();
-    }
-    Py_ssize_t o = 0, i = 0;
+    unsigned char *out = NULL;
+    Py_ssize_t o = 0, copied = 0, i = 0;
     while (i < n) {
         /* _SPACED_LETTERS: (?<![a-z0-9])(?:[a-z] ){2,}[a-z](?![a-z0-9]) */
-        Py_ssize_t letters = 0;
-        if (LOWER(s[i]) && (i == 0 || !ALNUM(s[i - 1]))) {
-            Py_ssize_t pairs = 0;
-            while (i + 2 * pairs + 1 < n && LOWER(s[i + 2 * pairs]) && s[i + 2 * pairs + 1] == ' ') pairs++;
-            /* The greedy pairs, then one more letter with no letter or digit after it; else one pair less. */
-            Py_ssize_t last = i + 2 * pairs;
-            if (pairs >= 2 && last < n && LOWER(s[last]) && (last + 1 == n || !ALNUM(s[last + 1])))
-                letters = pairs + 1;
-            else if (pairs >= 3)
-                letters = pairs;
-        }
-        if (letters == 0) {
-            out[o++] = s[i++];
+        if (!(LOWER(s[i]) && (i == 0 || !ALNUM(s[i - 1])))) {
+            i++;
             continue;
         }
+        Py_ssize_t pairs = 0, letters = 0;
+        while (i + 2 * pairs + 1 < n && LOWER(s[i + 2 * pairs]) && s[i + 2 * pairs + 1] == ' ') pairs++;
+        /* The greedy pairs, then one more letter with no letter or digit after it; else one pair less. */
+        Py_ssize_t last = i + 2 * pairs;
+        if (pairs >= 2 && last < n && LOWER(s[last]) && (last + 1 == n || !ALNUM(s[last + 1])))
+            letters = pairs + 1;
+        else if (pairs >= 3)
+            letters = pairs;
+        if (letters == 0) {
+            i++;
+            continue;
+        }
+        Py_ssize_t size = 2 * letters - 1;
         int only_ia = 1;
         for (Py_ssize_t k = 0; k < letters; k++) only_ia &= s[i + 2 * k] == 'i' || s[i + 2 * k] == 'a';
-        Py_ssize_t size = 2 * letters - 1;
         if (only_ia) {
-            memcpy(out + o, s + i, (size_t)size);
-            o += size;
-        } else {
-            Py_ssize_t run_start = o, k = 0;
-            if ((s[i] == 'i' || s[i] == 'a') && size >= 7) {
-                out[o++] = s[i];
-                out[o++] = ' ';
-                k = 1;
-            }
-            for (; k < letters; k++) out[o++] = s[i + 2 * k];
-            PyObject *run = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out + run_start, o - run_start);
-            if (run == NULL || PyList_Append(runs, run) < 0) {
-                Py_XDECREF(run);
-                Py_DECREF(runs);
-                if (out != stack) PyMem_Free(out);
-                return NULL;
-            }
-            Py_DECREF(run);
+            i += size; /* left as written; the search goes on after it, as the regex's does */
+            continue;
         }
+        if (out == NULL) {
+            out = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
+            if (out == NULL) {
+                Py_DECREF(runs);
+                return PyErr_NoMemory();
+            }
+        }
+        memcpy(out + o, s + copied, (size_t)(i - copied));
+        o += i - copied;
+        Py_ssize_t run_start = o, k = 0;
+        if ((s[i] == 'i' || s[i] == 'a') && size >= 7) {
+            out[o++] = s[i];
+            out[o++] = ' ';
+            k = 1;
+        }
+        for (; k < letters; k++) out[o++] = s[i + 2 * k];
+        PyObject *run = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out + run_start, o - run_start);
+        if (run == NULL || PyList_Append(runs, run) < 0) {
+            Py_XDECREF(run);
+            Py_DECREF(runs);
+            if (out != stack) PyMem_Free(out);
+            return NULL;
+        }
+        Py_DECREF(run);
         i += size;
+        copied = i;
     }
-    PyObject *result = PyList_GET_SIZE(runs) ? PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, o) : Py_NewRef(arg);
-    if (out != stack) PyMem_Free(out);
+    PyObject *result;
+    if (out == NULL) {
+        result = Py_NewRef(arg);
+    } else {
+        memcpy(out + o, s + copied, (size_t)(n - copied));
+        o += n - copied;
+        result = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, o);
+        if (out != stack) PyMem_Free(out);
+    }
     if (result == NULL) {
         Py_DECREF(runs);
         return NULL;
@@ -303,11 +317,17 @@ static PyObject *join_spaced(PyObject *Py_UNUSED(self), PyObject *arg) {
 }
 
 /* A small open-addressing table of the distinct words seen, so a repeated word is hashed from its
- * bytes and compared, never turned into a new str object. */
+ * bytes and compared, never turned into a new str object. A slot is in use only if it carries the
+ * current call's generation, so the tables need no clearing between calls (clearing them cost
+ * about as much as filling them). They are static: calls run one at a time, under the GIL. */
 typedef struct {
     Py_ssize_t start, len;
     Py_hash_t hash;
+    uint64_t generation;
 } Slot;
+#define STATIC_SLOTS 4096
+static Slot static_slots[2 * STATIC_SLOTS];
+static uint64_t generation;
 
 static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
     /* Eight bytes at a time: most words fit in one step. */
@@ -320,7 +340,7 @@ static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
         s += 8;
         n -= 8;
     }
-    return (Py_hash_t)(h | 1); /* never 0: 0 marks an empty slot */
+    return (Py_hash_t)h;
 }
 
 /* Adds s[start:start+len] to `set` unless the table has it already. Returns 1 and sets *added (a
@@ -329,11 +349,12 @@ static int add_distinct(Slot *slots, size_t mask, const unsigned char *s, Py_ssi
                         PyObject *set, PyObject **added) {
     Py_hash_t h = bytes_hash(s + start, len);
     size_t at = (size_t)h & mask;
-    while (slots[at].hash) {
+    while (slots[at].generation == generation) {
         if (slots[at].hash == h && slots[at].len == len && memcmp(s + slots[at].start, s + start, (size_t)len) == 0)
             return 0;
         at = (at + 1) & mask;
     }
+    slots[at].generation = generation;
     slots[at].hash = h;
     slots[at].start = start;
     slots[at].len = len;
@@ -361,9 +382,11 @@ static PyObject *word_sets(PyObject *Py_UNUSED(self), PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) count += s[i] == ' ';
     size_t size = 16;
     while (size < (size_t)count * 2) size <<= 1; /* each table at most half full */
-    Slot *words_table = PyMem_Calloc(size * 2, sizeof(Slot));
+    /* Long texts get tables of their own, zeroed: generation 0 is never a call's. */
+    Slot *words_table = size <= STATIC_SLOTS ? static_slots : PyMem_Calloc(size * 2, sizeof(Slot));
     if (words_table == NULL) return PyErr_NoMemory();
     Slot *prefix_table = words_table + size;
+    generation++;
     PyObject *words = PyFrozenSet_New(NULL), *prefixes = PyFrozenSet_New(NULL);
     if (words == NULL || prefixes == NULL) goto error;
     for (Py_ssize_t start = 0; start <= n;) {
@@ -382,10 +405,10 @@ static PyObject *word_sets(PyObject *Py_UNUSED(self), PyObject *args) {
         }
         start = end + 1;
     }
-    PyMem_Free(words_table);
+    if (words_table != static_slots) PyMem_Free(words_table);
     return Py_BuildValue("(NN)", words, prefixes);
 error:
-    PyMem_Free(words_table);
+    if (words_table != static_slots) PyMem_Free(words_table);
     Py_XDECREF(words);
     Py_XDECREF(prefixes);
     return NULL;
