@@ -24,7 +24,7 @@ from moderation.normalize import fold, squeeze
 from moderation.word_index import INDEX, WordIndex
 
 _WILDCARD = "\x00"
-_WORD_END = "\x01"  # in a phrase: the word before it must end there
+WORD_END = "\x01"  # in a phrase: the word before it must end there
 _MACRO_BASE = 0xF0000  # private-use code points stand for macros inside expanded phrases
 _MACRO = re.compile(r"<([A-Z_]+)>")
 
@@ -113,8 +113,12 @@ def canonical(phrase: str) -> str:
     return "".join(out).strip(" ")
 
 
-def _trie_regex(phrases: Iterable[str], macros: Mapping[str, str] | None = None) -> str:
-    """A regex that matches exactly the given phrases, factored by common prefixes."""
+def trie_regex(
+    phrases: Iterable[str], macros: Mapping[str, str] | None = None, *, word_end: str = _WORD_AFTER
+) -> str:
+    """A regex that matches exactly the given phrases, factored by common prefixes, so the engine tries
+    one branch per character instead of every phrase in turn. In a phrase, WORD_END stands for
+    `word_end`: the word before it must end there."""
     trie: dict[str, dict] = {}
     for phrase in phrases:
         node = trie
@@ -129,8 +133,8 @@ def _trie_regex(phrases: Iterable[str], macros: Mapping[str, str] | None = None)
         for ch in sorted(node):
             if ch == "":
                 optional = True
-            elif ch == _WORD_END:
-                alternatives.append(_WORD_AFTER + build(node[ch]))
+            elif ch == WORD_END:
+                alternatives.append(word_end + build(node[ch]))
             elif macros and ch in macros:
                 alternatives.append(macros[ch] + build(node[ch]))
             elif ch == _WILDCARD:
@@ -166,7 +170,7 @@ class PhraseMatcher:
         macro_phrases: dict[str, set[str]] = {}
         for name, alternatives in (macros or {}).items():
             phrases = {canonical(p) for pattern in alternatives for p in expand(pattern)} - {""}
-            macro_regex[names[name]] = "(?:" + _trie_regex(phrases) + ")"
+            macro_regex[names[name]] = "(?:" + trie_regex(phrases) + ")"
             macro_phrases[names[name]] = phrases
         common = {canonical(w) for w in _COMMON.split()}
         phrases_by_key: dict[str, dict[int, set[str]]] = {}
@@ -212,14 +216,14 @@ class PhraseMatcher:
         # The matching forms hold only [a-z0-9@*#.] and single spaces, so a word starts at the
         # beginning or after a space: the scan runs over the text with a space in front, and a
         # pattern that starts with a literal lets the regex engine skip ahead between spaces.
-        keys = _trie_regex(" ".join(key) for key in groups_by_key)
+        keys = trie_regex(" ".join(key) for key in groups_by_key)
         self._starts = re.compile(" (?=(" + keys + "))") if keys else None
         self._anchors_by_label = anchors_by_label
         self._label_of = {f"g{i}": label for i, label in enumerate(self._labels)}
 
     def _compile(self, groups: Mapping[int, set[str]]) -> re.Pattern[str]:
         """One group's regex: a named alternative per label, in label order, each a trie of phrases."""
-        alternatives = (f"(?P<g{i}>{_trie_regex(groups[i], self._macro_regex)})" for i in sorted(groups))
+        alternatives = (f"(?P<g{i}>{trie_regex(groups[i], self._macro_regex)})" for i in sorted(groups))
         return re.compile("(?:" + "|".join(alternatives) + ")" + _WORD_AFTER)
 
     def _glued(self, key: str) -> re.Pattern[str]:
@@ -395,7 +399,7 @@ def _short_head_alone(phrase: str) -> str:
     head, space, rest = phrase.partition(" ")
     if not space or len(head) >= 4 or head.endswith(_WILDCARD) or any(ord(ch) >= _MACRO_BASE for ch in head):
         return phrase
-    return head + _WORD_END + space + rest
+    return head + WORD_END + space + rest
 
 
 def _prefix_free(phrases_by_key: Mapping[str, dict[int, set[str]]]) -> dict[str, dict[int, set[str]]]:

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import phonenumbers
 
+from moderation.lexicon import WORD_END, trie_regex
+
 
 class Span(NamedTuple):
     """A piece of personal information: what kind, and where it sits in the display text."""
@@ -61,6 +63,11 @@ _EMAIL_SPELLED = re.compile(
     + "|" + _LOCAL + r"\sat\s[\w-]{2,}\s?(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s)\s?" + _TLD,
     re.IGNORECASE,
 )
+# What an address spelled with " @ " holds after it, found from the "@": _EMAIL_SPELLED tries every
+# position of the text, and noise holds " @ " often enough.
+_SPELLED_AT_DOMAIN = re.compile(
+    r"@\s\s?[\w-]{2,}\s?(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s|\.)\s?" + _TLD, re.IGNORECASE
+)
 
 _PROFILE_LINK = re.compile(
     r"(?:https?://)?(?:www\.|m\.)?(?:instagram\.com|instagr\.am|facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|"
@@ -69,13 +76,20 @@ _PROFILE_LINK = re.compile(
     r"kik\.me|signal\.me|linktr\.ee)/[^\s,;)\]]+",
     re.IGNORECASE,
 )
-_PROFILE_HINT = re.compile(
-    r"instagr|facebook|fb\.|twitter|x\.com|tiktok|snapchat|t\.me|telegram|wa\.me|discord|reddit|linkedin|youtube|"
-    r"threads|bsky|onlyfans|twitch|vk\.com|kik\.me|signal\.me|linktr"
-)
-_PLATFORM_WORDS = (
-    r"\b(?:insta|instagram|ig|snap|snapchat|sc|twitter|tiktok|telegram|tg|discord|kik|whatsapp|fb|facebook|"
-    r"threads|reddit|signal|skype|wechat|bluesky|bsky|mastodon|twitch|youtube|onlyfans|linkedin)\b"
+# Hints that a profile link may be present, as a trie (`trie_regex`): an alternation of words tries
+# each word at every position, a trie one branch per character.
+_PROFILE_HINT = re.compile(trie_regex(
+    "instagr facebook fb. twitter x.com tiktok snapchat t.me telegram wa.me discord reddit linkedin youtube "
+    "threads bsky onlyfans twitch vk.com kik.me signal.me linktr".split()
+))
+# Platform names as whole words, as a trie for the same reason as _PROFILE_HINT.
+_PLATFORM_WORDS = r"(?<!\w)" + trie_regex(
+    [
+        name + WORD_END
+        for name in "insta instagram ig snap snapchat sc twitter tiktok telegram tg discord kik whatsapp fb facebook "
+        "threads reddit signal skype wechat bluesky bsky mastodon twitch youtube onlyfans linkedin".split()
+    ],
+    word_end=r"\b",
 )
 # Case-insensitive matching is several times slower in `re`; ASCII text is lowered instead.
 _PLATFORM = re.compile(_PLATFORM_WORDS)
@@ -91,12 +105,24 @@ _PLATFORM_SQUEEZED = frozenset(
     "insta instagram ig snap snapchat sc twiter tiktok telegram tg discord kik whatsap fb facebok threads redit "
     "signal skype wechat bluesky bsky mastodon twitch youtube onlyfans linkedin".split()
 )
-_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")
-_STREET_HINT = re.compile(
-    r"\b(?:street|st\b|avenue|ave\b|road|rd\b|lane|ln\b|drive|dr\b|boulevard|blvd|court|ct\b|way\b|place|pl\b|terrace|"
-    r"close|crescent|square|sq\b|parkway|pkwy|highway|hwy|circle|cir\b|grove|gardens|calle|c/|avenida|avda|av\.|plaza|"
-    r"pza|paseo|camino|carrera|rua|travessa|pra[çc]a|alameda|estrada|rue|bd\b|chemin|all[ée]e|impasse|quai|cours)"
-    r"|(?:stra(?:ss|ß)e|str\.|weg\b|gasse|platz|allee)"
+# Possessive: a digit can never be among the non-digits, so giving some back can only fail again.
+_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}+\d){6}")
+# Every address pattern below holds one of these words: a message without any needs no address scan.
+# Words marked \\b must end there. A trie, for the same reason as _PROFILE_HINT.
+_STREET_HINT = re.compile(r"(?<!\w)" + trie_regex(
+    r"street st\b avenue ave\b road rd\b lane ln\b drive dr\b boulevard blvd court ct\b way\b place pl\b terrace close "
+    r"crescent square sq\b parkway pkwy highway hwy circle cir\b grove gardens calle c/ avenida avda av. plaza pza "
+    r"paseo camino carrera rua travessa praça praca alameda estrada rue bd\b chemin allée allee impasse quai cours"
+    .replace(r"\b", WORD_END).split(),
+    word_end=r"\b",
+))
+# German street names have their suffix joined to the name ("Hauptstraße"): looked for anywhere.
+_GERMAN_STREET = ("straße", "strasse", "str.", "weg", "gasse", "platz", "allee")
+# The words _ADDRESS_OTHER is built around.
+_OTHER_STREET = (
+    "calle", "c/", "avenida", "avda", "av.", "plaza", "pza", "paseo", "camino", "carrera", "rua", "travessa", "praça",
+    "praca", "alameda", "estrada", "rue", "avenue", "boulevard", "bd", "place", "chemin", "allée", "allee", "impasse",
+    "quai", "cours",
 )
 _HANDLE_AFTER = re.compile(
     r"(?:\s*(?:[:=\-]|(?:is|its|it's|es|ist|est|é|eh|at|on|me|add|follow|dm|my|handle|user|username|name|account|"
@@ -110,21 +136,28 @@ _HANDLE_WORDS = frozenset({
 })
 _REDDIT_USER = re.compile(r"(?<![\w/])/?u/[A-Za-z0-9_-]{3,20}\b")
 _DISCORD_TAG = re.compile(r"\b[A-Za-z0-9_.]{2,32}#\d{4}\b")
+_HASH_DIGITS = re.compile(r"#\d{4}")  # what every Discord tag holds; "#" is a literal the engine jumps to
 
 _STREET_STOP = frozenset(
     "the a an down up to of in on my your across along miles mile km minutes min blocks block steps hours times days "
     "from off this that over around past by and or at".split()
 )
+# A number starts an address: `\d(?<!\w\d)` is `\b\d` written digit first, so that the engine jumps
+# from digit to digit instead of trying every position (a long message has a thousand).
 _ADDRESS_EN = re.compile(
-    r"\b\d{1,5}[A-Za-z]?,?\s+((?:[A-Za-z][\w'.-]*\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|"
-    r"blvd|court|ct|way|place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy|circle|cir|grove|gardens)\b\.?"
-    r"(?:,?\s*(?:apt|apartment|unit|flat|suite|#)\.?\s*\w+)?",
+    r"\d(?<!\w\d)\d{0,4}[A-Za-z]?,?\s+((?:[A-Za-z][\w'.-]*\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
+    r"boulevard|blvd|court|ct|way|place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy|circle|cir|grove|"
+    r"gardens)\b\.?(?:,?\s*(?:apt|apartment|unit|flat|suite|#)\.?\s*\w+)?",
     re.IGNORECASE,
 )
+# The street words as a trie, and the number digit first, for the same reason.
 _ADDRESS_OTHER = re.compile(
-    r"\b(?:calle|c/|avenida|avda\.?|av\.|plaza|pza\.?|paseo|camino|carrera|rua|travessa|pra[çc]a|alameda|estrada)\s+"
-    r"[\w\s.'-]{2,40}?,?\s*(?:n[ºo°.]\s*)?\d{1,5}[A-Za-z]?\b"
-    r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse|quai|cours)\s+"
+    r"(?<!\w)(?:" + trie_regex(
+        "calle c/ avenida avda avda. av. plaza pza pza. paseo camino carrera rua travessa praça praca alameda estrada"
+        .split()
+    ) + r")\s+[\w\s.'-]{2,40}?,?\s*(?:n[ºo°.]\s*)?\d{1,5}[A-Za-z]?\b"
+    r"|\d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\s+"
+    r"(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse|quai|cours)\s+"
     r"(?:de\s+la\s+|du\s+|des\s+|de\s+l'|de\s+|d')?[\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+){0,3}",
     re.IGNORECASE,
 )
@@ -167,6 +200,12 @@ def _local_char(char: str) -> bool:
     return char.isalnum() or char in "_.+-"
 
 
+def _spelled_domain(text: str, lower: str) -> bool:
+    """Could a " @ " start a spelled address? Only with a domain after it, or a spelled "[dot]" for
+    the kind written with " at "."""
+    return "[dot]" in lower or "(dot)" in lower or "{dot}" in lower or _SPELLED_AT_DOMAIN.search(text) is not None
+
+
 def _spelled_at(lower: str) -> bool:
     """Does the text spell an "@" out as "[at]", "(at)" or "{at}"? A search for a closing bracket,
     one character, rules most messages out faster than three searches for the words."""
@@ -202,18 +241,19 @@ class PiiDetector:
         seven_digits = any_digit and bool(_SEVEN_DIGITS.search(text))
         if "@" in text or _spelled_at(lower) or (" dot " in lower if words is None else "dot" in words):
             spans += self._emails(text, lower)
+        # Hints are looked for in lower case; `lower` is the text itself when it is not ASCII.
+        lowered = lower if lower is not text else text.lower()
         if "/" in text:
-            if _PROFILE_HINT.search(lower if lower is not text else text.lower()):
+            if _PROFILE_HINT.search(lowered):
                 spans += [Span("profile_link", m.start(), m.end()) for m in _PROFILE_LINK.finditer(text)]
             if "u/" in text:
                 spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
         if seven_digits:
             spans += self._phones(text, locale)
-        if any_digit:
-            if _STREET_HINT.search(lower if lower is not text else text.lower()):
-                spans += self._addresses(text)
-        if "#" in text:
-                spans += [Span("handle", m.start(), m.end()) for m in _DISCORD_TAG.finditer(text)]
+        if any_digit and (_STREET_HINT.search(lowered) or any(word in lowered for word in _GERMAN_STREET)):
+            spans += self._addresses(text, lowered)
+        if "#" in text and _HASH_DIGITS.search(text):
+            spans += [Span("handle", m.start(), m.end()) for m in _DISCORD_TAG.finditer(text)]
         if words is None or not _PLATFORM_SQUEEZED.isdisjoint(words):
             spans += self._handles(text, lower)
         if spans:
@@ -223,7 +263,7 @@ class PiiDetector:
 
     def _emails(self, text: str, lower: str) -> list[Span]:
         found = []
-        spelled = _spelled_at(lower) or " dot " in lower or " @ " in lower
+        spelled = _spelled_at(lower) or " dot " in lower or (" @ " in lower and _spelled_domain(text, lower))
         for start, end in _email_spans(text):
             if not self._allowed_domain(text[text.rindex("@", start, end) + 1 : end].lower()):
                 found.append(Span("email", start, end))
@@ -253,14 +293,19 @@ class PiiDetector:
                 found.append(Span("phone", start, start + len(candidate)))
         return found
 
-    def _addresses(self, text: str) -> list[Span]:
+    def _addresses(self, text: str, lowered: str) -> list[Span]:
         found = []
         for m in _ADDRESS_EN.finditer(text):
             words = m.group(1).lower().split()
             if not any(w in _STREET_STOP for w in words):
                 found.append(Span("address", m.start(), m.end()))
-        found += [Span("address", m.start(), m.end()) for m in _ADDRESS_OTHER.finditer(text)]
-        for m in _ADDRESS_DE.finditer(text):
+        # Each pattern runs only if a word it is built around is present. Only for ASCII text does
+        # lower case decide that: the patterns ignore case by Unicode's rules, which fold a few
+        # characters ("ſ", the Kelvin sign) that str.lower leaves alone.
+        plain = text.isascii()
+        if not plain or any(word in lowered for word in _OTHER_STREET):
+            found += [Span("address", m.start(), m.end()) for m in _ADDRESS_OTHER.finditer(text)]
+        for m in _ADDRESS_DE.finditer(text) if not plain or any(w in lowered for w in _GERMAN_STREET) else ():
             head = _WORD_BACK.search(text, max(0, m.start() - 40), m.start())
             if head:
                 found.append(Span("address", head.start(), m.end()))

@@ -22,9 +22,15 @@ _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
+# What any match of _URL holds, found fast: a scheme or "www." for the first kind, a dot before a
+# known top-level domain for the second ("." is a literal the engine jumps to). _URL itself tries
+# nearly every position of a long text.
+_DOT_TLD = re.compile(r"\.(?:" + _TLDS + r")\b", re.IGNORECASE)
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
-_DOTTED = re.compile(r"\w\.[A-Za-z]{2}")
-_MENTION = re.compile(r"(?<![\w.])@(\w{1,32})")
+# Both written literal first (`\.(?<=\w\.)` is `\w\.`, `@(?<![\w.]@)` is `(?<![\w.])@`): the engine
+# then jumps from one "." or "@" to the next instead of trying every position of a long text.
+_DOTTED = re.compile(r"\.(?<=\w\.)[A-Za-z]{2}")
+_MENTION = re.compile(r"@(?<![\w.]@)(\w{1,32})")
 _UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
 _LETTER = re.compile(r"[^\W\d_]")
 # For ASCII text the two classes above are just A-Z and A-Za-z: counted by deleting them from the bytes,
@@ -69,7 +75,11 @@ class SpamDetector:
         reasons: list[str] = []
         doubtful: list[str] = []
         s = self.settings
-        if ((":" in text and "://" in text) or ("." in text and _DOTTED.search(text))) and self._has_link(text, pii):
+        if (
+            ((":" in text and "://" in text) or ("." in text and _DOTTED.search(text)))
+            and ("://" in text or _DOT_TLD.search(text) or "www." in text.lower())
+            and self._has_link(text, pii)
+        ):
             reasons.append("spam_link")
         if recent:
             repeats, flood = self._history(text, recent)
