@@ -552,12 +552,10 @@ def assess(message: Normalized) -> CrisisFinding:
 class _Remaining:
     """The words of a text with figures of speech blanked out, as the gates see a message."""
 
-    __slots__ = ("words", "mask", "glued", "glued_pieces")
+    __slots__ = ("gate_words", "mask")
 
     def __init__(self, text: str) -> None:
-        self.words, self.mask = INDEX.words_and_mask(text)
-        self.glued = False
-        self.glued_pieces: frozenset[str] = frozenset()
+        self.gate_words, self.mask = INDEX.words_and_mask(text)
 
 
 class _Context:

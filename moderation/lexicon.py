@@ -279,14 +279,11 @@ class PhraseMatcher:
 
 
 class WordsOf(Protocol):
-    """What a gate reads of a message (`Normalized` has it all): its squeezed words, their word-index
-    mask, and whether spaced-out letters were joined (then the mask also holds the words found
-    inside the joined ones)."""
+    """What a gate reads of a message (`Normalized` has it): its squeezed words, with the words that
+    may be run together in spaced-out letters it joined, and their word-index mask."""
 
-    words: frozenset[str]
+    gate_words: frozenset[str]
     mask: int
-    glued: bool
-    glued_pieces: frozenset[str]
 
 
 class Gate:
@@ -325,10 +322,7 @@ class Gate:
             return True
         if not mask & self._paired:
             return False
-        words = message.words
-        if message.glued:
-            # The other words a pair needs may be run together in joined spaced-out letters.
-            words = words | message.glued_pieces
+        words = message.gate_words
         for anchor in self._anchors.intersection(words):
             keys, by_word = self._pairs[anchor]
             for word in keys.intersection(words):

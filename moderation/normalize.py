@@ -171,11 +171,13 @@ class Normalized:
     the set of squeezed words, for cheap "could this list match at all" tests, and `mask` the gates
     they open (see `moderation.word_index`). `obfuscated` says a folding trick was needed
     (homoglyphs, leetspeak, spaced-out letters); `glued` that spaced-out letters were joined, so
-    word boundaries inside the joined run are lost: phrases may run together there (see
-    `glued_pieces`).
+    word boundaries inside the joined run are lost: phrases may run together there. `gate_words`
+    is what the gates look words up in: `words`, plus every piece of the joined letters when
+    `glued`, since any piece may be a word run together with others ("kilmyself"); their bits are
+    in `mask` too.
     """
 
-    __slots__ = ("display", "spaced", "folded", "squeezed", "words", "mask", "obfuscated", "glued", "glued_pieces")
+    __slots__ = ("display", "spaced", "folded", "squeezed", "words", "mask", "obfuscated", "glued", "gate_words")
 
     def __init__(
         self,
@@ -187,7 +189,7 @@ class Normalized:
         mask: int,
         obfuscated: bool = False,
         glued: bool = False,
-        glued_pieces: frozenset[str] = frozenset(),
+        gate_words: frozenset[str] | None = None,
     ) -> None:
         self.display = display
         self.spaced = spaced
@@ -197,9 +199,8 @@ class Normalized:
         self.mask = mask
         self.obfuscated = obfuscated
         self.glued = glued
-        # Every piece of the words that spaced-out letters made when joined: words run together in
-        # them, so the gates count each piece as a word too (their bits are in `mask`).
-        self.glued_pieces = glued_pieces
+        # Built once here rather than by every gate that needs it.
+        self.gate_words = words if gate_words is None else gate_words
 
     def __repr__(self) -> str:
         return f"Normalized(spaced={self.spaced!r}, obfuscated={self.obfuscated}, glued={self.glued})"
@@ -355,12 +356,13 @@ def normalize(text: str) -> Normalized:
         spaced = _MY_SELF.sub("myself", spaced)
     folded, squeezed = _cut_runs(spaced)
     words, mask = INDEX.words_and_mask(squeezed)
-    pieces: frozenset[str] = frozenset()
+    gate_words = words
     if joined:
         # Words run together in the joined letters: every piece of them counts as a word for the gates.
         pieces = frozenset().union(*(INDEX.pieces(squeeze(t)) for run in joined for t in run.split(" ") if t))
         mask |= INDEX.mask_of_pieces(pieces)
-    return Normalized(display, spaced, folded, squeezed, words, mask, obfuscated, bool(joined), pieces)
+        gate_words = words | pieces
+    return Normalized(display, spaced, folded, squeezed, words, mask, obfuscated, bool(joined), gate_words)
 
 
 def _join_spaced_letters(spaced: str) -> tuple[str, list[str]]:
