@@ -76,6 +76,9 @@ _PROFILE_LINK = re.compile(
     r"kik\.me|signal\.me|linktr\.ee)/[^\s,;)\]]+",
     re.IGNORECASE,
 )
+# The end of every domain _PROFILE_LINK knows, with the "/" after it: a literal-first check that
+# rules out most long texts before the hints are looked for.
+_PROFILE_DOMAIN_END = re.compile(r"\.(?:com|am|me|gg|net|app|tv|ee)/", re.IGNORECASE)
 # Hints that a profile link may be present, as a trie (`trie_regex`): an alternation of words tries
 # each word at every position, a trie one branch per character.
 _PROFILE_HINT = re.compile(trie_regex(
@@ -244,7 +247,7 @@ class PiiDetector:
         # Hints are looked for in lower case; `lower` is the text itself when it is not ASCII.
         lowered = lower if lower is not text else text.lower()
         if "/" in text:
-            if _PROFILE_HINT.search(lowered):
+            if _PROFILE_DOMAIN_END.search(text) and _PROFILE_HINT.search(lowered):
                 spans += [Span("profile_link", m.start(), m.end()) for m in _PROFILE_LINK.finditer(text)]
             if "u/" in text:
                 spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
