@@ -19,6 +19,23 @@ import phonenumbers
 from moderation.lexicon import WORD_END, trie_regex
 
 
+def _starting_with(first: str, pattern: str) -> str:
+    """`pattern`, behind a lookahead for the characters (a class body) a match can start with.
+
+    Python's re skips ahead to a character of a class a pattern opens with, but tries every
+    position of the text when it opens with a lookbehind or \\b, as the patterns below must; in a
+    long message that is a thousand tries. The lookahead changes no match.
+    """
+    return f"(?=[{first}])(?:{pattern})"
+
+
+def _at_word_start(words: list[str]) -> str:
+    """Any of `words` where a word starts (one marked WORD_END must also end there), as a trie: an
+    alternation tries each word at every position, a trie one branch per character."""
+    first = "".join(sorted({re.escape(word[0]) for word in words}))
+    return _starting_with(first, r"(?<!\w)" + trie_regex(words, word_end=r"\b"))
+
+
 class Span(NamedTuple):
     """A piece of personal information: what kind, and where it sits in the display text."""
 
@@ -46,7 +63,9 @@ NOUNS = {
 
 _LANGUAGE_REGION = {"en": "US", "es": "ES", "de": "DE", "fr": "FR", "pt": "BR", "it": "IT", "nl": "NL"}
 
-_PHONE = re.compile(r"(?<![\w@/#.,])(?:\+|00|\(\+?)?\d(?:[ \-.()/\u00a0]{0,3}\d){6,16}(?![\w@])")
+_PHONE = re.compile(
+    _starting_with(r"+(\d", r"(?<![\w@/#.,])(?:\+|00|\(\+?)?\d(?:[ \-.()/\u00a0]{0,3}\d){6,16}(?![\w@])")
+)
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d")
 _DECIMAL = re.compile(r"\d+[.,]\d+")
 
@@ -85,15 +104,12 @@ _PROFILE_HINT = re.compile(trie_regex(
     "instagr facebook fb. twitter x.com tiktok snapchat t.me telegram wa.me discord reddit linkedin youtube "
     "threads bsky onlyfans twitch vk.com kik.me signal.me linktr".split()
 ))
-# Platform names as whole words, as a trie for the same reason as _PROFILE_HINT.
-_PLATFORM_WORDS = r"(?<!\w)" + trie_regex(
-    [
-        name + WORD_END
-        for name in "insta instagram ig snap snapchat sc twitter tiktok telegram tg discord kik whatsapp fb facebook "
-        "threads reddit signal skype wechat bluesky bsky mastodon twitch youtube onlyfans linkedin".split()
-    ],
-    word_end=r"\b",
-)
+# Platform names as whole words.
+_PLATFORM_WORDS = _at_word_start([
+    name + WORD_END
+    for name in "insta instagram ig snap snapchat sc twitter tiktok telegram tg discord kik whatsapp fb facebook "
+    "threads reddit signal skype wechat bluesky bsky mastodon twitch youtube onlyfans linkedin".split()
+])
 # Case-insensitive matching is several times slower in `re`; ASCII text is lowered instead.
 _PLATFORM = re.compile(_PLATFORM_WORDS)
 _PLATFORM_ANY_CASE = re.compile(_PLATFORM_WORDS, re.IGNORECASE)
@@ -111,13 +127,12 @@ _PLATFORM_SQUEEZED = frozenset(
 # Possessive: a digit can never be among the non-digits, so giving some back can only fail again.
 _SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}+\d){6}")
 # Every address pattern below holds one of these words: a message without any needs no address scan.
-# Words marked \\b must end there. A trie, for the same reason as _PROFILE_HINT.
-_STREET_HINT = re.compile(r"(?<!\w)" + trie_regex(
+# Words marked \b must end there.
+_STREET_HINT = re.compile(_at_word_start(
     r"street st\b avenue ave\b road rd\b lane ln\b drive dr\b boulevard blvd court ct\b way\b place pl\b terrace close "
     r"crescent square sq\b parkway pkwy highway hwy circle cir\b grove gardens calle c/ avenida avda av. plaza pza "
     r"paseo camino carrera rua travessa praça praca alameda estrada rue bd\b chemin allée allee impasse quai cours"
-    .replace(r"\b", WORD_END).split(),
-    word_end=r"\b",
+    .replace(r"\b", WORD_END).split()
 ))
 # German street names have their suffix joined to the name ("Hauptstraße"): looked for anywhere.
 _GERMAN_STREET = ("straße", "strasse", "str.", "weg", "gasse", "platz", "allee")
@@ -137,7 +152,7 @@ _HANDLE_WORDS = frozenset({
     "also", "then", "instead", "anyway", "lol", "haha", "ok", "okay", "thanks", "bro", "guys", "for", "with",
     "to", "so", "cause", "because", "hmu", "ya", "u", "sometimes", "plz", "x", "xx", "and then", "yeah",
 })
-_REDDIT_USER = re.compile(r"(?<![\w/])/?u/[A-Za-z0-9_-]{3,20}\b")
+_REDDIT_USER = re.compile(_starting_with("/u", r"(?<![\w/])/?u/[A-Za-z0-9_-]{3,20}\b"))
 _DISCORD_TAG = re.compile(r"\b[A-Za-z0-9_.]{2,32}#\d{4}\b")
 _HASH_DIGITS = re.compile(r"#\d{4}")  # what every Discord tag holds; "#" is a literal the engine jumps to
 
@@ -153,8 +168,9 @@ _ADDRESS_EN = re.compile(
     r"gardens)\b\.?(?:,?\s*(?:apt|apartment|unit|flat|suite|#)\.?\s*\w+)?",
     re.IGNORECASE,
 )
-# The street words as a trie, and the number digit first, for the same reason.
-_ADDRESS_OTHER = re.compile(
+# A street word then a number, or a number then a street word; the street words as a trie.
+_ADDRESS_OTHER = re.compile(_starting_with(
+    r"aceprt\d",
     r"(?<!\w)(?:" + trie_regex(
         "calle c/ avenida avda avda. av. plaza pza pza. paseo camino carrera rua travessa praça praca alameda estrada"
         .split()
@@ -162,20 +178,19 @@ _ADDRESS_OTHER = re.compile(
     r"|\d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\s+"
     r"(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse|quai|cours)\s+"
     r"(?:de\s+la\s+|du\s+|des\s+|de\s+l'|de\s+|d')?[\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+){0,3}",
-    re.IGNORECASE,
-)
+), re.IGNORECASE)
 # German street names end in a suffix joined to the name ("Hauptstraße 12"): find the suffix and
 # number first, then walk back to the start of the word, which avoids a backtracking regex.
 _ADDRESS_DE = re.compile(r"(?:straße|strasse|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b", re.IGNORECASE)
 _WORD_BACK = re.compile(r"[A-Za-zÄÖÜäöüß-]{3,}$")
 # The introductions, grouped by first letter (no two can match at one place, so order is free):
 # the engine then tries one group per position rather than each of twenty-five phrases.
-_NAME_INTRO = re.compile(
+_NAME_INTRO = re.compile(_starting_with(
+    "acijmst",
     r"(?<!\w)(?:m(?:y (?:real |full )?name is|e (?:llamo|chamo)|i nombre es|ein name ist|on nom est|eu nome [ée])"
     r"|i(?:'?m| am|ch (?:hei(?:ß|ss)e|bin))|t(?:his is|ext)|c(?:all|ontact)|ask for|s(?:oy|ou)|je (?:m'appelle|suis)"
     r"|eu sou)\s+([A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ'-]+){1,2})",
-    re.IGNORECASE,
-)
+), re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"([A-ZÀ-Ý][a-zà-ÿ'-]+\s+[A-ZÀ-Ý][a-zà-ÿ'-]+)\s*[,:\-–]?\s*$")
 _NAME_SEPARATORS = ",:-–"
 _CAPITALISED = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'-]+")
