@@ -22,9 +22,8 @@ _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
-# What any match of _URL holds, found fast: a scheme or "www." for the first kind, a dot before a
-# known top-level domain for the second ("." is a literal the engine jumps to). _URL itself tries
-# nearly every position of a long text.
+# What any match of _URL without a scheme or "www." ends in, found fast: "." is a literal the
+# engine jumps to (see _earliest_link).
 _DOT_TLD = re.compile(r"\.(?:" + _TLDS + r")\b", re.IGNORECASE)
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 # Both written literal first (`\.(?<=\w\.)` is `\w\.`, `@(?<![\w.]@)` is `(?<![\w.])@`): the engine
@@ -75,11 +74,7 @@ class SpamDetector:
         reasons: list[str] = []
         doubtful: list[str] = []
         s = self.settings
-        if (
-            ((":" in text and "://" in text) or ("." in text and _DOTTED.search(text)))
-            and ("://" in text or _DOT_TLD.search(text) or "www." in text.lower())
-            and self._has_link(text, pii)
-        ):
+        if ((":" in text and "://" in text) or ("." in text and _DOTTED.search(text))) and self._has_link(text, pii):
             reasons.append("spam_link")
         if recent:
             repeats, flood = self._history(text, recent)
@@ -110,7 +105,10 @@ class SpamDetector:
         return SpamFinding(tuple(reasons), tuple(doubtful))
 
     def _has_link(self, text: str, pii: Sequence[Span]) -> bool:
-        for m in _URL.finditer(text):
+        start = _earliest_link(text)
+        if start < 0:
+            return False
+        for m in _URL.finditer(text, start):
             if any(span.start <= m.start() < span.end for span in pii):
                 continue
             host = _SCHEME.sub("", m.group()).split("/", 1)[0].split(":", 1)[0]
@@ -134,6 +132,28 @@ class SpamDetector:
                 short += 1
         flood = len(text) <= s.flood_max_chars and short >= s.flood_count
         return repeats, flood
+
+
+def _earliest_link(text: str) -> int:
+    """Where a match of _URL can start at the earliest, or -1 if there is none: _URL tries every
+    position, and in a long text most of them come before any link.
+
+    Without a scheme or "www.", a link is labels and dots ending in a dot before a known TLD, so it
+    starts no earlier than the run of letters, digits, "-" and "." that holds the first such dot.
+    (For other text than ASCII, case-insensitive [a-z] also takes a few non-ASCII letters; it is
+    scanned whole.)
+    """
+    if "://" in text or "www." in text.lower():
+        return 0
+    first = _DOT_TLD.search(text)
+    if first is None:
+        return -1
+    if not text.isascii():
+        return 0
+    at = first.start()
+    while at > 0 and (text[at - 1].isalnum() or text[at - 1] in ".-"):
+        at -= 1
+    return at
 
 
 @lru_cache(maxsize=4096)
