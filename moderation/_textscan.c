@@ -369,13 +369,14 @@ static int add_distinct(Slot *slots, size_t mask, const unsigned char *s, Py_ssi
 /* word_sets(text, prefix_letters) -> (words, prefixes) | None
  *
  * For ASCII text of words separated by single spaces: the frozenset of its distinct words (what
- * set(text.split(" ")) holds) and the frozenset of their first `prefix_letters` letters.
+ * set(text.split(" ")) holds) and the frozenset of their first `prefix_letters` letters (none
+ * when it is 0).
  */
 static PyObject *word_sets(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text;
     Py_ssize_t prefix_letters;
     if (!PyArg_ParseTuple(args, "Un:word_sets", &text, &prefix_letters)) return NULL;
-    if (!PyUnicode_IS_ASCII(text) || prefix_letters < 1) Py_RETURN_NONE;
+    if (!PyUnicode_IS_ASCII(text) || prefix_letters < 0) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     Py_ssize_t count = 1;
@@ -397,7 +398,7 @@ static PyObject *word_sets(PyObject *Py_UNUSED(self), PyObject *args) {
         int added = add_distinct(words_table, size - 1, s, start, len, words, &word);
         if (added < 0) goto error;
         /* A new word's prefix: the word itself if it is that short, else its first letters. */
-        if (added) {
+        if (added && prefix_letters > 0) {
             int failed = len <= prefix_letters
                 ? PySet_Add(prefixes, word) < 0
                 : add_distinct(prefix_table, size - 1, s, start, prefix_letters, prefixes, &prefix) < 0;

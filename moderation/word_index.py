@@ -27,14 +27,15 @@ PREFIX_LETTERS = 4
 TEXTSCAN: Any = importlib.import_module("moderation._textscan") if moderation.COMPILED else None
 
 
-def word_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The distinct words of `text` (words one space apart) and their first PREFIX_LETTERS letters."""
+def word_sets(text: str, prefix_letters: int = PREFIX_LETTERS) -> tuple[frozenset[str], frozenset[str]]:
+    """The distinct words of `text` (words one space apart) and their first `prefix_letters` letters
+    (none when it is 0)."""
     if TEXTSCAN is not None:
-        found = TEXTSCAN.word_sets(text, PREFIX_LETTERS)
+        found = TEXTSCAN.word_sets(text, prefix_letters)
         if found is not None:
             return found  # type: ignore[no-any-return]
     words = frozenset(text.split(" "))
-    return words, frozenset([word[:PREFIX_LETTERS] for word in words])
+    return words, frozenset([word[:prefix_letters] for word in words] if prefix_letters else ())
 
 
 class WordIndex:
@@ -104,7 +105,8 @@ class WordIndex:
 
     def words_and_mask(self, text: str) -> tuple[frozenset[str], int]:
         """The distinct words of `text` (words one space apart) and the OR of their bits."""
-        words, prefixes = word_sets(text)
+        # The prefixes are collected only if some gate has any (none does at the moment).
+        words, prefixes = word_sets(text, PREFIX_LETTERS if self._prefixes else 0)
         exact, prefix = self._exact, self._prefix
         mask = 0
         for word in words & self._exact_words:

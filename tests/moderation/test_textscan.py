@@ -76,6 +76,7 @@ def _check(text: str) -> None:
         got = textscan.word_sets(each, PREFIX_LETTERS)
         assert got == (words, prefixes)
         assert all(type(s) is frozenset for s in got)
+        assert textscan.word_sets(each, 0) == (words, frozenset())
 
 
 def test_the_c_passes_equal_python_on_the_evaluation_set_noise_and_tricky_text() -> None:

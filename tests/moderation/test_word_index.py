@@ -1,0 +1,38 @@
+"""The shared word index: a message's mask holds the bit of every gate one of its words opens."""
+
+import pytest
+
+from moderation.word_index import WordIndex
+
+
+def _index() -> tuple[WordIndex, int, int, int]:
+    index = WordIndex()
+    word, prefix, infix = index.new_bit(), index.new_bit(), index.new_bit()
+    index.add_words(["die", "pils"], word)
+    index.add_infixes(["fuck"], infix)
+    return index, word, prefix, infix
+
+
+def test_whole_words_and_infixes_set_their_bits():
+    index, word, prefix, infix = _index()
+    assert index.words_and_mask("i want to die") == (frozenset({"i", "want", "to", "die"}), word)
+    assert index.words_and_mask("so motherfucking tired")[1] == infix
+    assert index.words_and_mask("studied hard . dies")[1] == 0  # whole words only
+    assert index.words_and_mask("")[1] == 0
+
+
+def test_prefixes_count_once_registered():
+    index, word, prefix, infix = _index()
+    assert index.words_and_mask("suicidal thoughts")[1] == 0
+    index.add_prefixes(["suic"], prefix)
+    assert index.words_and_mask("suicidal thoughts")[1] == prefix
+    assert index.words_and_mask("suic")[1] == prefix
+    assert index.words_and_mask("sui . pils")[1] == word  # shorter than the prefix: no match
+
+
+def test_an_infix_must_lie_inside_one_word():
+    index = WordIndex()
+    with pytest.raises(ValueError):
+        index.add_infixes(["two words"], index.new_bit())
+    with pytest.raises(ValueError):
+        index.add_prefixes(["toolong"], index.new_bit())
