@@ -1,12 +1,8 @@
 """Personal information: found and replaced with placeholders; allow-listed helplines left alone."""
 
-import re
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from moderation.pii import PiiDetector, _email_spans, redact
+from moderation.pii import PiiDetector, redact
 from moderation.resources import DEFAULT_ALLOWED_DOMAINS, DEFAULT_ALLOWED_NUMBERS
 
 detector = PiiDetector(DEFAULT_ALLOWED_NUMBERS, DEFAULT_ALLOWED_DOMAINS)
@@ -33,16 +29,6 @@ def test_emails_plain_and_spelled():
     assert redacted("mail sarah.j84@gmail.com") == "mail [email removed]"
     assert redacted("jake dot miller at yahoo dot com") == "[email removed]"
     assert redacted("meds at pharma-discount.net") == "meds at pharma-discount.net"
-
-
-# The e-mail pattern `_email_spans` finds from each "@", as one regex: the reference it must equal.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-@settings(max_examples=2000, deadline=None)
-@given(st.text(alphabet="ab.+-_@ 1\u00e9\u00b2x#", max_size=30))
-def test_emails_are_found_from_each_at_as_the_whole_pattern_finds_them(text):
-    assert _email_spans(text) == [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
 
 
 @pytest.mark.parametrize("text", ["I live at 221 Baker Street", "vivo en Calle Mayor 23", "ich wohne in der Hauptstraße 12",
