@@ -319,7 +319,8 @@ static PyObject *join_spaced(PyObject *Py_UNUSED(self), PyObject *arg) {
 /* A small open-addressing table of the distinct words seen, so a repeated word is hashed from its
  * bytes and compared, never turned into a new str object. A slot is in use only if it carries the
  * current call's generation, so the tables need no clearing between calls (clearing them cost
- * about as much as filling them). They are static: calls run one at a time, under the GIL. */
+ * about as much as filling them). They are static: calls run one at a time, under the GIL, and
+ * nothing run while a call fills them can call back into Python. */
 typedef struct {
     Py_ssize_t start, len;
     Py_hash_t hash;
@@ -345,16 +346,16 @@ static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
 
 /* Adds s[start:start+len] to `set` unless the table has it already. Returns 1 and sets *added (a
  * reference the set holds) when it was new, 0 when not, -1 on error. */
-static int add_distinct(Slot *slots, size_t mask, const unsigned char *s, Py_ssize_t start, Py_ssize_t len,
-                        PyObject *set, PyObject **added) {
+static int add_distinct(Slot *slots, size_t mask, uint64_t current, const unsigned char *s, Py_ssize_t start,
+                        Py_ssize_t len, PyObject *set, PyObject **added) {
     Py_hash_t h = bytes_hash(s + start, len);
     size_t at = (size_t)h & mask;
-    while (slots[at].generation == generation) {
+    while (slots[at].generation == current) {
         if (slots[at].hash == h && slots[at].len == len && memcmp(s + slots[at].start, s + start, (size_t)len) == 0)
             return 0;
         at = (at + 1) & mask;
     }
-    slots[at].generation = generation;
+    slots[at].generation = current;
     slots[at].hash = h;
     slots[at].start = start;
     slots[at].len = len;
@@ -383,25 +384,35 @@ static PyObject *word_sets(PyObject *Py_UNUSED(self), PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) count += s[i] == ' ';
     size_t size = 16;
     while (size < (size_t)count * 2) size <<= 1; /* each table at most half full */
+    /* Made before the tables are claimed: making them may run a garbage collection, and with it
+     * finalizers that could call this function again. Nothing below runs Python code. */
+    PyObject *words = PyFrozenSet_New(NULL), *prefixes = PyFrozenSet_New(NULL);
+    if (words == NULL || prefixes == NULL) {
+        Py_XDECREF(words);
+        Py_XDECREF(prefixes);
+        return NULL;
+    }
     /* Long texts get tables of their own, zeroed: generation 0 is never a call's. */
     Slot *words_table = size <= STATIC_SLOTS ? static_slots : PyMem_Calloc(size * 2, sizeof(Slot));
-    if (words_table == NULL) return PyErr_NoMemory();
+    if (words_table == NULL) {
+        Py_DECREF(words);
+        Py_DECREF(prefixes);
+        return PyErr_NoMemory();
+    }
     Slot *prefix_table = words_table + size;
-    generation++;
-    PyObject *words = PyFrozenSet_New(NULL), *prefixes = PyFrozenSet_New(NULL);
-    if (words == NULL || prefixes == NULL) goto error;
+    uint64_t current = ++generation;
     for (Py_ssize_t start = 0; start <= n;) {
         Py_ssize_t end = start;
         while (end < n && s[end] != ' ') end++;
         Py_ssize_t len = end - start;
         PyObject *word = NULL, *prefix = NULL;
-        int added = add_distinct(words_table, size - 1, s, start, len, words, &word);
+        int added = add_distinct(words_table, size - 1, current, s, start, len, words, &word);
         if (added < 0) goto error;
         /* A new word's prefix: the word itself if it is that short, else its first letters. */
         if (added && prefix_letters > 0) {
             int failed = len <= prefix_letters
                 ? PySet_Add(prefixes, word) < 0
-                : add_distinct(prefix_table, size - 1, s, start, prefix_letters, prefixes, &prefix) < 0;
+                : add_distinct(prefix_table, size - 1, current, s, start, prefix_letters, prefixes, &prefix) < 0;
             if (failed) goto error;
         }
         start = end + 1;
