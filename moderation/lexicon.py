@@ -337,9 +337,9 @@ def _anchors(
     """The gate of a phrase: pairs of an anchor word (a trailing wildcard marks a prefix) and the other
     words a text must also hold; a text can only match if it passes one pair.
 
-    The anchor is the phrase's first uncommon word, paired with its other plain words; else,
-    for the first macro whose every alternative has an uncommon word, those words; else every word it
-    could contain.
+    The anchor is the phrase's first uncommon word, paired with its other plain words; else, when
+    every word is plain, the longest, paired with the others; else, for the first macro whose every
+    alternative has an uncommon word, those words; else every word it could contain.
     """
     words = [w for w in phrase.split(" ") if w]
 
@@ -356,6 +356,11 @@ def _anchors(
             # never a sentence mark ("." stands between sentences of half the messages).
             anchor = max((w for w in rare if w in plain), key=lambda w: (w != ".", len(w)))
         return {(anchor, plain - {anchor})}
+    if words and all(w[0] not in macro_phrases and not w.endswith(_WILDCARD) for w in words):
+        # Only common words ("want it all to be over"): any one alone would open the gate for nearly
+        # every message, but all of them are required, so the longest stands paired with the rest.
+        anchor = max(words, key=lambda w: (w != ".", len(w)))
+        return {(anchor, frozenset(words) - {anchor})}
     for word in words:
         if word[0] in macro_phrases:
             keys = set()

@@ -70,3 +70,12 @@ def test_a_gate_needs_every_plain_word_of_a_phrase_not_just_its_anchor() -> None
     gate = PhraseMatcher({"a": ("no one would notice",)}).gate("a")
     assert not gate.admits(normalize("nobody at work seems to notice how tired I am"))
     assert gate.admits(normalize("honestly no one would notice if I was gone"))
+
+
+def test_a_phrase_of_common_words_only_opens_its_gate_when_it_has_them_all() -> None:
+    # Every word of "want it all to be over" is common: any one of them alone is in nearly every message.
+    matcher = PhraseMatcher({"a": ("want it all to be over",)})
+    gate = matcher.gate("a")
+    assert not gate.admits(normalize("i want to talk about it, it helps to be here"))
+    assert gate.admits(normalize("I just want it all to be over"))
+    assert [h.label for h in matcher.find(normalize("I just want it all to be over").squeezed)] == ["a"]
