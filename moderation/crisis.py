@@ -144,6 +144,12 @@ _KILL_EN = (
 
 IDEATION_INTENT = (
     "<INTENT> <KILL>",
+    "(tonights|tonight is|todays|today is|tomorrows|tomorrow is|this is) the (night|day) (i|that i|ill|i will|im going to|im gonna) "
+    "(end it|end it all|end things|end my life|kill myself|die)",
+    # Planning the act, not a day: "planning how i'd do it"; a time with it makes it a plan.
+    "(planning|planned|plan|figured out|figuring out|worked out|working out|decided) (how|when|where) (id|i would|ill|i will|im going to|im gonna) "
+    "(end it|kill myself|end my life|die)",
+    "(planning|planned|been planning|plan) (how|when|where) (id|i would) do it",
     "(me voy a|voy a|estoy decidido a|estoy decidida a|he decidido) (matar|matarme|suicidar|suicidarme|quitarme la vida|acabar con mi vida|morir)",
     "(ich werde|werde ich|ich bringe|ich bring|habe beschlossen) (mich umbringen|mich um|mir das leben nehmen|sterben|es beenden)",
     "(je vais|jai decide de|je compte) (me tuer|me suicider|en finir|mettre fin a mes jours|mourir)",
@@ -180,6 +186,19 @@ IDEATION = (
     "(world|everyone|everybody) (would be|is|will be) better without me",
     "(nobody|no one|noone) would (even |)(miss me|notice|care) (if i (died|was gone|were gone|disappeared|killed myself|was dead)|)",
     "(life|my life) (isnt|is not) worth living",
+    # "everyone would be fine if i just wasnt here": the wish to be absent, said about others.
+    "(everyone|everybody|they|theyd|theyll|my family|the world|people|my kids|my parents|my friends) (would |will |d |)(all |)be (fine|better|happier|okay|ok) "
+    "(without me|if i (just |)(wasnt|werent) (here|around|alive)|if i (was|were) gone|if i disappeared|when im gone|once im gone)",
+    "(want|wanna|wish|need) (my life|life|it all|all of it) to (be over|end|stop)",
+    "(want|wanna|wish|need) everything to (be over|end)",
+    "(life|my life) (is|feels) (worthless|pointless|meaningless) (and|.) i (want|wish|need) it (to be over|to end|over|gone)",
+    # Death as the way out.
+    "(no|cant see a|dont see a|cant see any|dont see any|there is no|theres no|only|the only|no other) way out (except|but|other than|besides) "
+    "(dying|death|suicide|killing myself|ending it|to die|ending my life)",
+    "(death|dying|suicide|killing myself|ending it|ending my life) (is|seems|seems like|feels like|looks like) (the|my) only way out",
+    # Wanting to be gone, not needing to be ("I need to be gone by six").
+    "(want to|wanna|wanted to|just want to|really want to|wish i could|wish i was|wish i were) (just |)be gone",
+    "(imagining|imagine|picturing|fantasizing about|fantasize about|dreaming about|daydreaming about) my (own |)funeral",
     "no (point|reason|sense) in (me |my |)(being alive|living|existing|staying alive|going on)",
     "(tired|sick) of (living|being alive|life)",
     # Spanish
@@ -215,11 +234,13 @@ IDEATION = (
     "(pensees|idees) (suicidaires|de suicide)",
     "(je suis|je me sens|suis) suicidaire",
     "(plus aucune|aucune|pas de|plus de) raison de vivre",
+    "(je pense|jai pense|je pense souvent|je pense tout le temps|je pense beaucoup|je songe|je reve) (au suicide|a me suicider|a me tuer|a en finir)",
     # Portuguese
     "(quero|queria|penso em|estou pensando em|to pensando em|tenho vontade de|vontade de|tentei) "
     "(morrer|me matar|me suicidar|tirar minha vida|tirar a minha vida|tirar minha propria vida|acabar com a minha vida|acabar com minha vida|"
     "acabar com tudo|sumir pra sempre|sumir para sempre|desaparecer para sempre|nao acordar mais|nao acordar|deixar de existir)",
     "(nao quero|eu nao quero) mais (viver|existir|estar aqui|acordar)",
+    "(penso|eu penso|pensei|to pensando|estou pensando|ando pensando|fico pensando) (em|no) (suicidio|me matar|me suicidar|acabar com tudo)",
     "(todos|minha familia|o mundo|todo mundo|meus filhos) (estariam|estaria|ficariam|ficaria) melhor sem mim",
     "(pensamentos|ideias) (suicidas|de suicidio)",
     "(estou|me sinto|to|ando) suicida",
@@ -258,6 +279,9 @@ GOODBYE = (
     "by the time (you|anyone|someone) (read|reads) this",
     "(tell|please tell) my (mom|mum|dad|family|kids|sister|brother|wife|husband|parents|son|daughter) (i love|that i love|im sorry|i am sorry)",
     "(thank you|thanks) (all |everyone |guys |so much |)for everything(.|) (goodbye|bye|i love you all|goodbye everyone|bye everyone)",
+    "(something|things|anything) to remember me by",
+    "(if|in case) im (gone|dead|not here|not alive) (by morning|by tomorrow|in the morning|tomorrow)",
+    "(letters|notes|a letter|a note) (to|for) (everyone|everybody|all the people|the people|all of you|those) (i love|i care about)",
     "(adios a todos|este es mi ultimo mensaje|esto es una despedida|esto es un adios)",
     "(lebt wohl|das ist mein abschied|dies ist meine letzte nachricht|das ist meine letzte nachricht)",
     "(adieu a tous|adieu tout le monde|cest mon dernier message|ceci est mon dernier message)",
@@ -300,6 +324,7 @@ METHOD = (
     "(crash|drive|driving) my car (into|off) (a |the |)(wall|tree|bridge|cliff|river|lake|traffic)",
     "(drink|drinking) (bleach|antifreeze)",
     "(lethal|fatal|deadly) dose",
+    "how (many|much) (of |)(my |the |these |those |)<PILLS> (it would take|it takes|it will take|would it take to|it would take to) (to die|to kill me|to overdose|to end it|)",
     "how (many|much) (pills|tablets|paracetamol|tylenol|ibuprofen|of these|of my meds|insulin|xanax|sleeping pills|meds|medication) "
     "(would it take|does it take|would kill|will kill|to die|to kill myself|until i die|to overdose|to od|is lethal|is fatal|would be lethal|would be fatal)",
     "(painless|quickest|easiest|fastest|best|surest|quietest|least painful|most painless) (way|ways|method|methods) (to|of) "
@@ -307,9 +332,12 @@ METHOD = (
     "(how to|how do i|how can i|how could i|ways to|best way to) (kill myself|end my life|commit suicide|die painlessly|hang myself|overdose|od)",
     "(i have|ive got|i got|got|i made|ive made|made) (a|the|my) plan (to|for|and)",
     "(i have a plan|i have a plan now|ive planned it|i have it planned|i have everything planned|everything is planned|its all planned)",
-    "(wrote|written|writing|left|finished|finishing) (my|a|the) (suicide |goodbye |farewell |last |)(note|letter|notes|letters) (for|to)",
+    "(wrote|written|writing|left|finished|finishing) (my |a |the |)(suicide|goodbye|farewell|last) (note|letter|notes|letters)",
     "(suicide note|suicide letter|goodbye letter|goodbye note)",
     "(gave|giving) away (my|all my) (things|stuff|belongings|pets|cat|dog|possessions)",
+    "(gave|giving|give|given|started giving) (my|all my) (things|stuff|belongings|possessions) away",
+    "(take|taking|swallow|swallowing|down|downing|took|swallowed) (everything|all the pills|all the meds|all the tablets|every pill) "
+    "(in|from) (the|my) (medicine cabinet|cabinet|medicine drawer|drawer|bathroom|house|bottle)",
     "(going to|gonna|want to|will|planning to|plan to|about to|ready to|decided to|i will) (overdose|od)",
     "(overdose|od) (tonight|today|tomorrow|now|this weekend)",
     "(already |)(took|taken|swallowed) (all|all of|the whole bottle of|the whole box of) (my |the |)<PILLS>",
@@ -329,7 +357,7 @@ METHOD = (
     "(tengo un plan|ya tengo un plan|ya lo tengo planeado|tengo todo planeado)",
     # German
     "(alle|all meine|die ganzen|meine ganzen) (tabletten|pillen|medikamente) (nehmen|schlucken|gesammelt|gehortet|genommen|geschluckt)",
-    "(tabletten|pillen|medikamente) (gesammelt|gehortet|gebunkert)",
+    "(tabletten|pillen|medikamente) (schon |bereits |alle |schon alle |)(gesammelt|gehortet|gebunkert)",
     "(von der|vom|von einer|von einem) (brucke|dach|hochhaus|balkon|turm|klippe) (springen|zu springen|stürzen)",
     "vor (den|einen) (zug|lkw|bus) (springen|werfen|legen|zu springen)",
     "mich (erhangen|aufhangen|aufhaengen|erhaengen|vor den zug werfen|vergiften|erschiessen)",
@@ -391,7 +419,7 @@ RECOVERY = (
     "(havent|have not|hasnt|didnt|did not|not) (cut|self harmed|self harm|hurt myself|harmed myself|relapsed|had (those|these|any) thoughts)",
     "(no longer|not anymore|survived|survivor|survivors|recovery|recovered|recovering|in recovery|got help|getting help|therapy helped|"
     "im safe|i am safe|im ok now|im okay now|doing better|much better now|feel better now|better now|grateful to be alive|glad i survived|glad im alive|"
-    "glad i didnt|glad to be alive|still here)",
+    "glad i didnt|glad to be alive|still here|glad i stayed|glad i stuck around|glad i held on|glad im still here)",
     "(solia|solia hacerlo|hace (mucho|anos|meses|tiempo)|cuando era (joven|adolescente|nina|nino|mas joven|chica|chico)|en el pasado|antes me|estoy mejor|llevo|"
     "ya no me (corto|lastimo|hago dano)|sin cortarme|me recupere|sobrevivi)",
     "(hace|llevo) <NUM> (anos|meses|dias|semanas)",
@@ -407,7 +435,8 @@ RECOVERY = (
 )
 
 CURRENT = (
-    "(again|right now|tonight|last night|this morning|earlier today|today|relapsed|relapse|still|anymore|any more|otra vez|de nuevo|"
+    "(again|right now|tonight|last night|this morning|earlier today|today|yesterday|the other day|last week|this week|"
+    "a few days ago|few days ago|days ago|relapsed|relapse|still|anymore|any more|otra vez|de nuevo|"
     "todavia|wieder|schon wieder|immer noch|encore|toujours|de novo|outra vez|ainda|lately|these days|recently)",
 )
 
@@ -416,7 +445,8 @@ CONTRAST = (
 )
 
 DISTRESS = (
-    "(cant|cannot|can not) (go on|keep going|do this|take it|take this|handle this|cope) (anymore|any more|any longer|much longer)",
+    "(cant|cannot|can not|dont think i can) (go on|keep going|do this|take it|take this|handle this|cope) (anymore|any more|any longer|much longer)",
+    "(life|my life) (is|feels) (worthless|pointless|meaningless)",
     "(i give up|giving up on everything|give up on life|nothing matters anymore|i feel so hopeless|i am hopeless|im hopeless)",
     "(ya no puedo mas|no puedo mas|ich kann nicht mehr|je nen peux plus|je peux plus|nao aguento mais|eu nao aguento mais)",
 )
@@ -504,6 +534,8 @@ _REASON = {
 _NONE = CrisisFinding()
 _IDEATION_LABELS = frozenset({"ideation", "ideation_intent"})
 _SENTENCE_MARK = re.compile(r"\.")
+# How a signal told in the past begins (squeezed forms: "wanted" is "wanted", "felt" is "felt").
+_PAST_STARTS = ("wanted ", "wantd ", "thought ", "felt ", "tried ", "atempted ", "was ", "were ")
 
 
 def assess(message: Normalized) -> CrisisFinding:
@@ -584,7 +616,7 @@ class _Context:
         markers = self.markers()
         if not markers:
             return signals
-        return [h for h in signals if not _cancelled(h, markers, self._sentence_ends)]
+        return [h for h in signals if not _cancelled(h, markers, self._sentence_ends, self._text)]
 
     def plan(self, intent: bool) -> bool:
         """Is a time named (or, for a stated intent, "now", "again", "soon")?"""
@@ -623,9 +655,13 @@ def _negated(text: str, start: int) -> bool:
     return bool(before) and before[-1] in _BETWEEN_BLOCKERS and before[-1] not in ("it", "my", "you")
 
 
-def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int]) -> bool:
+def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int], text: str) -> bool:
     """Is a signal negated (inside a safe phrase such as "I don't want to die"), or cancelled by a
-    recovery marker in its sentence with no contrast word or "current" marker to revive it?"""
+    recovery marker in its sentence with no contrast word or "current" marker to revive it?
+
+    A contrast word revives a signal after it ("I used to cut, but last night I did"). After a
+    signal told in the past it turns the other way, toward recovery ("I wanted to die too, but I'm
+    glad I stayed"), so there it revives nothing."""
     if any(m.label == "safe" and m.start <= signal.start and m.end >= signal.end for m in markers):
         return True
     sentence = bisect_left(sentence_ends, signal.start)
@@ -638,6 +674,8 @@ def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int]) -> boo
     for marker in same:
         if marker.label != "recovery":
             continue
+        if marker.start > signal.start and text.startswith(_PAST_STARTS, signal.start):
+            return True
         low, high = (marker.end, signal.start) if marker.start < signal.start else (signal.end, marker.start)
         if not any(h.label == "contrast" and low <= h.start < high for h in same):
             return True

@@ -76,3 +76,59 @@ def test_reasons_are_stable_codes():
 def test_distress_is_only_a_doubt():
     finding = assess(normalize("I can't do this anymore"))
     assert finding.risk is Risk.NONE and finding.distress
+
+
+# Phrasings the fourth held-out batch missed on its first run, each written here in other words than
+# the batch's, so the rule is what is tested rather than the sentence.
+@pytest.mark.parametrize("text", [
+    "my kids would be happier if i werent around",
+    "they'd all be fine once i'm gone",
+    "i just want it all to be over",
+    "my life feels meaningless and i want it to end",
+    "i don't see any way out but death",
+    "suicide feels like the only way out now",
+    "i keep picturing my own funeral",
+    "i wish i could be gone",
+    "je pense tout le temps à me suicider",
+    "fico pensando em suicídio",
+    "I'm leaving things for people, something to remember me by",
+    "I wrote letters to the people I love",
+])
+def test_ideation_in_other_words(text):
+    assert risk(text) is Risk.IDEATION
+
+
+@pytest.mark.parametrize("text", [
+    "today is the day i end it",
+    "been planning how i'd do it, this saturday",
+    "I'm going to swallow everything in the bathroom cabinet",
+    "i checked how much of my insulin it would take to die",
+    "I started giving all my belongings away",
+    "ich habe die Pillen bereits gehortet",
+])
+def test_method_or_plan_in_other_words(text):
+    assert risk(text) is Risk.METHOD
+
+
+@pytest.mark.parametrize("text", [
+    # Writing to someone who died is a common grief exercise, not a suicide note.
+    "I wrote a letter to my mum who passed last year",
+    "tonight is the night i finally go to the concert",
+    "I need everything to stop for a minute so I can think",
+    # A wish told in the past, then recovery after "but": the "but" turns toward recovery.
+    "after the divorce I wanted to die, but I'm glad I stayed",
+    "I thought about ending it back then, but I'm in a much better place now",
+])
+def test_not_a_crisis_in_other_words(text):
+    assert risk(text) is Risk.NONE
+
+
+def test_being_gone_by_a_time_is_a_goodbye():
+    finding = assess(normalize("in case i'm dead by tomorrow, thank you all"))
+    assert "self_harm_goodbye" in finding.reasons and finding.risk is Risk.METHOD  # "tomorrow" makes it a plan
+
+
+def test_a_recent_attempt_is_never_recovery_talk():
+    # "yesterday" marks it as now: a moderator must check in even though the author says they are here.
+    assert risk("I tried to kill myself yesterday but I'm still here") is not Risk.NONE
+    assert risk("I tried to kill myself years ago but I'm still here") is Risk.NONE
