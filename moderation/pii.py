@@ -68,6 +68,8 @@ _PHONE = re.compile(
 )
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d\d\s*[-–/]\s*(?:19|20)\d\d")
 _DECIMAL = re.compile(r"\d+[.,]\d+")
+# A book's number is public, and UK phone numbers look like ISBN-10s ("0141187484" is Glasgow).
+_ISBN_BEFORE = re.compile(r"\bisbn(?:-?1[03])?(?:\s+is|[:#])?\s*$", re.IGNORECASE)
 
 # An address is [\w.+-]+@[\w-]+(?:\.[\w-]+)+, but that regex tries every position of every word and
 # runs each attempt to the word's end, quadratic in noise: `_email_spans` finds the same from each
@@ -309,8 +311,10 @@ class PiiDetector:
                 continue
             if _DATE.fullmatch(candidate) or _DECIMAL.fullmatch(candidate):
                 continue
+            start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+            if _ISBN_BEFORE.search(text, max(0, start - 16), start):
+                continue
             if _is_phone(candidate, digits, region):
-                start = m.start() + (len(m.group()) - len(m.group().lstrip()))
                 found.append(Span("phone", start, start + len(candidate)))
         return found
 

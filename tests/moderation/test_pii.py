@@ -54,6 +54,13 @@ def test_full_name_with_contact_details():
 @pytest.mark.parametrize("text", [
     "please call 988", "Samaritans are on 116 123", "TelefonSeelsorge: 0800 111 0 111", "liga pro CVV no 188",
     "write to jo@samaritans.org", "2 years clean since 2019-2021", "since 12/05/2023", "I weigh 65.5 kg",
+    "the book's ISBN is 0141187484", "ISBN-10: 0141187484",
 ])
 def test_left_alone(text):
     assert redacted(text) == text
+
+
+def test_a_number_after_isbn_is_still_a_phone_elsewhere_in_the_message():
+    assert redacted("ISBN 0141187484, and my number is 0161 496 0345") == (
+        "ISBN 0141187484, and my number is [phone number removed]"
+    )
