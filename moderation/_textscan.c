@@ -3,8 +3,8 @@
  * Why: a 1 KB message holds about 200 words. In Python each pass over its words or characters
  * (leetspeak folding per token, cutting letter runs, collecting the distinct words) costs a
  * Python-level step per token; here each pass is one loop over the bytes. Every function does
- * exactly what its Python twin in normalize.py does (`_fold_words`'s ASCII path, `_cut_runs`,
- * the distinct words and their prefixes) and returns None for input it does not handle, so the
+ * exactly what its Python twin in normalize.py or word_index.py does (`_fold_words`'s ASCII path,
+ * `_cut_runs`, the distinct words and their prefixes, the words a vocabulary holds) and returns None for input it does not handle, so the
  * caller falls back to Python. tests/moderation/test_textscan.py holds them equal on generated
  * text. Built by setup.py next to the mypyc modules, and used only when those are (compiled.py).
  */
@@ -426,11 +426,124 @@ error:
     return NULL;
 }
 
+/* A vocabulary: the words some stage may look a message up by, in an open-addressing table keyed
+ * by the bytes of each word, so a message's words are found in it without first becoming str
+ * objects. Made once per change of the vocabulary (`vocabulary`), used for every message
+ * (`known_words`). Only ASCII words are kept: a non-ASCII word never occurs in ASCII text, the
+ * only text known_words handles. */
+typedef struct {
+    Py_hash_t hash;
+    Py_ssize_t len;
+    const unsigned char *data; /* the word's own characters; the table holds a reference to it */
+    PyObject *word;            /* NULL: the slot is free */
+} Entry;
+
+typedef struct {
+    size_t mask;
+    Entry entries[];
+} Vocabulary;
+
+#define VOCABULARY_CAPSULE "moderation._textscan.vocabulary"
+
+static void vocabulary_free(PyObject *capsule) {
+    Vocabulary *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
+    if (table == NULL) return;
+    for (size_t i = 0; i <= table->mask; i++) Py_XDECREF(table->entries[i].word);
+    PyMem_Free(table);
+}
+
+/* vocabulary(words) -> an opaque table for known_words. `words`: an iterable of str. */
+static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
+    PyObject *words = PySequence_Fast(arg, "vocabulary() takes an iterable of str");
+    if (words == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(words);
+    size_t size = 16;
+    while (size < (size_t)count * 2) size <<= 1;
+    Vocabulary *table = PyMem_Calloc(1, sizeof(Vocabulary) + size * sizeof(Entry));
+    if (table == NULL) {
+        Py_DECREF(words);
+        return PyErr_NoMemory();
+    }
+    table->mask = size - 1;
+    PyObject *capsule = PyCapsule_New(table, VOCABULARY_CAPSULE, vocabulary_free);
+    if (capsule == NULL) {
+        PyMem_Free(table);
+        Py_DECREF(words);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *word = PySequence_Fast_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "vocabulary() takes an iterable of str");
+            Py_DECREF(words);
+            Py_DECREF(capsule);
+            return NULL;
+        }
+        if (!PyUnicode_IS_ASCII(word)) continue;
+        const unsigned char *data = (const unsigned char *)PyUnicode_DATA(word);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        Py_hash_t h = bytes_hash(data, len);
+        size_t at = (size_t)h & table->mask;
+        int seen = 0;
+        while (table->entries[at].word != NULL) {
+            Entry *e = &table->entries[at];
+            if (e->hash == h && e->len == len && memcmp(e->data, data, (size_t)len) == 0) {
+                seen = 1;
+                break;
+            }
+            at = (at + 1) & table->mask;
+        }
+        if (seen) continue;
+        Py_INCREF(word);
+        table->entries[at] = (Entry){h, len, data, word};
+    }
+    Py_DECREF(words);
+    return capsule;
+}
+
+/* known_words(text, vocabulary) -> frozenset | None
+ *
+ * For ASCII text of words separated by single spaces: the frozenset of its distinct words that
+ * the vocabulary holds (what set(text.split(" ")) & vocabulary holds), as the vocabulary's own
+ * str objects. The text's other words (most of a long message) never become objects at all.
+ */
+static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *capsule;
+    if (!PyArg_ParseTuple(args, "UO:known_words", &text, &capsule)) return NULL;
+    Vocabulary *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
+    if (table == NULL) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    PyObject *found = PyFrozenSet_New(NULL);
+    if (found == NULL) return NULL;
+    for (Py_ssize_t start = 0; start <= n;) {
+        const unsigned char *end = memchr(s + start, ' ', (size_t)(n - start));
+        Py_ssize_t stop = end == NULL ? n : end - s;
+        Py_ssize_t len = stop - start;
+        Py_hash_t h = bytes_hash(s + start, len);
+        for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
+            Entry *e = &table->entries[at];
+            if (e->hash == h && e->len == len && memcmp(e->data, s + start, (size_t)len) == 0) {
+                if (PySet_Add(found, e->word) < 0) {
+                    Py_DECREF(found);
+                    return NULL;
+                }
+                break;
+            }
+        }
+        start = stop + 1;
+    }
+    return found;
+}
+
 static PyMethodDef methods[] = {
     {"fold_ascii", fold_ascii, METH_O, "normalize._fold_words for printable ASCII text: (spaced, obfuscated) or None."},
     {"cut_runs", cut_runs, METH_O, "normalize._cut_runs for ASCII text: (folded, squeezed) or None."},
     {"join_spaced", join_spaced, METH_O, "normalize._join_spaced_letters for ASCII text: (text, joined runs) or None."},
     {"word_sets", word_sets, METH_VARARGS, "The distinct words of space-separated ASCII text, and their prefixes; or None."},
+    {"vocabulary", vocabulary, METH_O, "A table of words for known_words."},
+    {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -314,6 +314,9 @@ class Gate:
         self._anchors = frozenset(self._pairs)
         self._paired = index.new_bit() if self._pairs else 0
         index.add_words(self._anchors, self._paired)
+        # A message's word set holds only words some stage asks about: these are asked about too.
+        index.add_lookups(word for _, by_word in self._pairs.values() for options in by_word.values()
+                          for option in options for word in option)
 
     def admits(self, message: WordsOf) -> bool:
         """True when the message holds an anchor of the gate (with the words it must come with)."""

@@ -168,12 +168,13 @@ class Normalized:
     folded but with letter runs as written. `folded`: the same with letter runs of three or more cut
     to two ("killlll" -> "kill"). `squeezed`: every letter run cut to one ("kill" -> "kil"), which is
     what phrase lists match against. All three have the same tokens in the same order. `words` is
-    the set of squeezed words, for cheap "could this list match at all" tests, and `mask` the gates
-    they open (see `moderation.word_index`). `obfuscated` says a folding trick was needed
+    the set of its squeezed words that some stage looks for (the shared index's vocabulary), for
+    cheap "could this list match at all" tests, and `mask` the gates all its words open (see
+    `moderation.word_index`). `obfuscated` says a folding trick was needed
     (homoglyphs, leetspeak, spaced-out letters); `glued` that spaced-out letters were joined, so
     word boundaries inside the joined run are lost: phrases may run together there. `gate_words`
-    is what the gates look words up in: `words`, plus every piece of the joined letters when
-    `glued`, since any piece may be a word run together with others ("kilmyself"); their bits are
+    is what the gates look words up in: `words`, plus every piece of the joined letters that is in
+    the vocabulary when `glued`, since any piece may be a word run together with others ("kilmyself"); their bits are
     in `mask` too.
     """
 
@@ -361,7 +362,7 @@ def normalize(text: str) -> Normalized:
         # Words run together in the joined letters: every piece of them counts as a word for the gates.
         pieces = frozenset().union(*(INDEX.pieces(squeeze(t)) for run in joined for t in run.split(" ") if t))
         mask |= INDEX.mask_of_pieces(pieces)
-        gate_words = words | pieces
+        gate_words = words | pieces.intersection(INDEX.vocabulary)
     return Normalized(display, spaced, folded, squeezed, words, mask, obfuscated, bool(joined), gate_words)
 
 

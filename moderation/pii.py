@@ -17,6 +17,7 @@ from typing import NamedTuple
 import phonenumbers
 
 from moderation.lexicon import WORD_END, trie_regex
+from moderation.word_index import INDEX
 
 
 def _starting_with(first: str, pattern: str) -> str:
@@ -126,6 +127,8 @@ _PLATFORM_SQUEEZED = frozenset(
     "insta instagram ig snap snapchat sc twiter tiktok telegram tg discord kik whatsap fb facebok threads redit "
     "signal skype wechat bluesky bsky mastodon twitch youtube onlyfans linkedin".split()
 )
+# A message's word set holds only the words some stage asks about; `find` asks about these.
+INDEX.add_lookups(_PLATFORM_SQUEEZED | {"dot"})
 # Possessive: a digit can never be among the non-digits, so giving some back can only fail again.
 _SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}+\d){6}")
 # Every address pattern below holds one of these words: a message without any needs no address scan.
@@ -254,8 +257,9 @@ class PiiDetector:
     def find(self, text: str, locale: str = "en", words: frozenset[str] | None = None) -> list[Span]:
         """Every piece of personal information in `text`, in order, without overlaps.
 
-        `words`, the message's squeezed words when the caller has them, lets the social-handle check
-        be skipped for messages that name no platform.
+        `words`, the message's squeezed words when the caller has them (all of them, or those of the
+        shared index's vocabulary, which holds every word looked for here), lets the social-handle
+        check be skipped for messages that name no platform.
         """
         spans: list[Span] = []
         lower = text.lower() if text.isascii() else text

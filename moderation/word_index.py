@@ -10,6 +10,12 @@ message's distinct words against the indexed words, their first letters against 
 a substring search per infix, so its cost hardly grows with the number of words: a long message of
 novel words (noise, code) costs no Python step per word. Gates register at import, before any
 message is judged.
+
+The words a message is described by are only those some stage may ask about: the indexed words,
+and the words registered with `add_lookups` (the other words of a paired anchor's phrases, the
+platform names personal-information checks look for). A 1 KB message of noise holds about 180
+distinct words, nearly none of them in any list; with the compiled C passes they are looked up by
+their bytes and never become Python objects.
 """
 
 from __future__ import annotations
@@ -41,7 +47,10 @@ def word_sets(text: str, prefix_letters: int = PREFIX_LETTERS) -> tuple[frozense
 class WordIndex:
     """Bits per word for every registered gate; see the module docstring."""
 
-    __slots__ = ("_exact", "_exact_words", "_prefix", "_prefixes", "_infixes", "_bits", "_longest")
+    __slots__ = (
+        "_exact", "_exact_words", "_prefix", "_prefixes", "_infixes", "_bits", "_longest", "_lookups",
+        "_vocabulary", "_table",
+    )
 
     def __init__(self) -> None:
         self._exact: dict[str, int] = {}
@@ -52,6 +61,11 @@ class WordIndex:
         self._infixes: list[tuple[str, int]] = []
         self._longest = 0
         self._bits = 0
+        # Words looked up without a bit of their own; with the indexed words, the vocabulary.
+        self._lookups: frozenset[str] = frozenset()
+        self._vocabulary: frozenset[str] = frozenset()
+        # The vocabulary as the C table `known_words` reads, made on first use after a change.
+        self._table: Any = None
 
     def new_bit(self) -> int:
         """A bit no other gate uses."""
@@ -65,6 +79,22 @@ class WordIndex:
             self._exact[word] = self._exact.get(word, 0) | bit
             self._longest = max(self._longest, len(word))
         self._exact_words = frozenset(self._exact)
+        self._changed()
+
+    def add_lookups(self, words: Iterable[str]) -> None:
+        """Words a stage asks a message's word set about without a gate bit of their own (the other
+        words of a paired anchor's phrases): only registered words are ever in that set."""
+        self._lookups = self._lookups.union(words)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._vocabulary = self._exact_words | self._lookups
+        self._table = None
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word a message's word set may hold: the indexed words and the registered lookups."""
+        return self._vocabulary
 
     def add_prefixes(self, prefixes: Iterable[str], bit: int) -> None:
         """Any word starting with one of `prefixes` (at most PREFIX_LETTERS long) sets `bit`."""
@@ -103,16 +133,31 @@ class WordIndex:
                     mask |= bit
         return mask
 
+    def known_words(self, text: str) -> frozenset[str]:
+        """The distinct words of `text` (words one space apart) that the vocabulary holds."""
+        if TEXTSCAN is not None:
+            if self._table is None:
+                self._table = TEXTSCAN.vocabulary(sorted(self._vocabulary))
+            found = TEXTSCAN.known_words(text, self._table)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        return frozenset(text.split(" ")).intersection(self._vocabulary)
+
     def words_and_mask(self, text: str) -> tuple[frozenset[str], int]:
-        """The distinct words of `text` (words one space apart) and the OR of their bits."""
-        # The prefixes are collected only if some gate has any (none does at the moment).
-        words, prefixes = word_sets(text, PREFIX_LETTERS if self._prefixes else 0)
+        """The distinct words of `text` (words one space apart) that the vocabulary holds, and the
+        OR of the bits of all its words."""
         exact, prefix = self._exact, self._prefix
         mask = 0
-        for word in words & self._exact_words:
-            mask |= exact[word]
-        for start in prefixes & self._prefixes:
-            mask |= prefix[start]
+        if self._prefixes:
+            # Any word may start with a prefix, so every word is collected (no gate has one today).
+            every, prefixes = word_sets(text, PREFIX_LETTERS)
+            words = every.intersection(self._vocabulary)
+            for start in prefixes & self._prefixes:
+                mask |= prefix[start]
+        else:
+            words = self.known_words(text)
+        for word in words:
+            mask |= exact.get(word, 0)
         for infix, bit in self._infixes:
             if not mask & bit and infix in text:
                 mask |= bit

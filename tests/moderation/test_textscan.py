@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bench.moderation_bench import random_chars, random_words
 from moderation.cli import load_eval
-from moderation.word_index import PREFIX_LETTERS
+from moderation.word_index import INDEX, PREFIX_LETTERS
 
 textscan = pytest.importorskip("moderation._textscan")
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +43,12 @@ ascii_texts = st.one_of(
     st.text(alphabet=string.printable, max_size=200),
     st.text(alphabet=st.characters(max_codepoint=127), max_size=80),
 )
+
+
+# The words the stages look for, and short words the generated text is full of (the empty word of
+# a doubled space too); given twice and with a non-ASCII word, which no ASCII text can hold.
+VOCABULARY = INDEX.vocabulary | {"", "a", "b", "ab", "i", "is", "s", "k", "xyz", "fuc*k", "@", "kil", "0134578962"}
+TABLE = textscan.vocabulary([*sorted(VOCABULARY), "kil", "ünï"])
 
 
 def _corpus() -> list[str]:
@@ -77,6 +83,8 @@ def _check(text: str) -> None:
         assert got == (words, prefixes)
         assert all(type(s) is frozenset for s in got)
         assert textscan.word_sets(each, 0) == (words, frozenset())
+        known = textscan.known_words(each, TABLE)
+        assert known == words & VOCABULARY and type(known) is frozenset
 
 
 def test_the_c_passes_equal_python_on_the_evaluation_set_noise_and_tricky_text() -> None:
@@ -96,6 +104,15 @@ def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
     assert textscan.join_spaced(text) is None
     assert textscan.cut_runs(text) is None
     assert textscan.word_sets(text, PREFIX_LETTERS) is None
+    assert textscan.known_words(text, TABLE) is None
+
+
+def test_a_vocabulary_takes_only_words_and_known_words_only_a_vocabulary() -> None:
+    with pytest.raises(TypeError):
+        textscan.vocabulary(["die", 3])
+    with pytest.raises(ValueError):
+        textscan.known_words("i want to die", object())
+    assert textscan.known_words("i want to die", textscan.vocabulary([])) == frozenset()
 
 
 def test_long_text_past_the_stack_buffers() -> None:

@@ -15,10 +15,21 @@ def _index() -> tuple[WordIndex, int, int, int]:
 
 def test_whole_words_and_infixes_set_their_bits():
     index, word, prefix, infix = _index()
-    assert index.words_and_mask("i want to die") == (frozenset({"i", "want", "to", "die"}), word)
+    assert index.words_and_mask("i want to die") == (frozenset({"die"}), word)
     assert index.words_and_mask("so motherfucking tired")[1] == infix
     assert index.words_and_mask("studied hard . dies")[1] == 0  # whole words only
     assert index.words_and_mask("")[1] == 0
+
+
+def test_a_message_is_described_by_the_words_looked_for_only():
+    index, word, prefix, infix = _index()
+    index.add_lookups(["want", "insta"])
+    assert index.vocabulary == {"die", "pils", "want", "insta"}
+    # "want" has no bit but is asked about; "i" and "to" nobody asks about.
+    assert index.words_and_mask("i want to die . want") == (frozenset({"want", "die"}), word)
+    assert index.known_words("my insta is x") == {"insta"}
+    index.add_words(["to"], word)
+    assert index.words_and_mask("i want to") == (frozenset({"want", "to"}), word)
 
 
 def test_prefixes_count_once_registered():
