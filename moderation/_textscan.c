@@ -426,6 +426,32 @@ error:
     return NULL;
 }
 
+/* digits_close(text, count, gap) -> bool | None
+ *
+ * For ASCII text: does it hold `count` digits, each after the one before with at most `gap`
+ * non-digits between (pii._SEVEN_DIGITS, `\d(?:\D{0,gap}+\d){count-1}`, searched)? A regex tries
+ * that from every digit of a long message; one pass counts it.
+ */
+static PyObject *digits_close(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    Py_ssize_t count, gap;
+    if (!PyArg_ParseTuple(args, "Unn:digits_close", &text, &count, &gap)) return NULL;
+    if (!PyUnicode_IS_ASCII(text) || count < 1 || gap < 0) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    Py_ssize_t run = 0, since = 0; /* digits in the current chain; non-digits since its last digit */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            run = run > 0 && since <= gap ? run + 1 : 1;
+            since = 0;
+            if (run >= count) Py_RETURN_TRUE;
+        } else {
+            since++;
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
 /* A vocabulary: the words some stage may look a message up by, in an open-addressing table keyed
  * by the bytes of each word, so a message's words are found in it without first becoming str
  * objects. Made once per change of the vocabulary (`vocabulary`), used for every message
@@ -436,6 +462,7 @@ typedef struct {
     Py_ssize_t len;
     const unsigned char *data; /* the word's own characters; the table holds a reference to it */
     PyObject *word;            /* NULL: the slot is free */
+    int must_end;              /* find_word_start: the word must end where a word ends */
 } Entry;
 
 typedef struct {
@@ -495,7 +522,7 @@ static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
         }
         if (seen) continue;
         Py_INCREF(word);
-        table->entries[at] = (Entry){h, len, data, word};
+        table->entries[at] = (Entry){h, len, data, word, 0};
     }
     Py_DECREF(words);
     return capsule;
@@ -537,12 +564,173 @@ static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     return found;
 }
 
+/* Words looked for where a word of the text starts (pii's street words and platform names): the
+ * twin of lexicon-built `(?<!\w)` + trie regexes, which `re` must try at every position whose
+ * character could open one of the words, most positions of a long message. Here only word starts
+ * are looked at, and only those whose first two characters open some word. */
+#define WORD_END_MARK '\x01' /* lexicon.WORD_END: the word before it must end there */
+#define MAX_LENGTHS 64
+
+typedef struct {
+    size_t mask;
+    int count_lengths;
+    Py_ssize_t lengths[MAX_LENGTHS]; /* the distinct lengths of the words, longest first */
+    unsigned char first[256];        /* 1: some word of two or more characters starts with it; 2: a one-character word is it */
+    unsigned char pairs[65536 / 8];  /* the first two characters of some word, as bits */
+    Entry entries[];
+} WordStarts;
+
+#define WORD_STARTS_CAPSULE "moderation._textscan.word_starts"
+
+static void word_starts_free(PyObject *capsule) {
+    WordStarts *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
+    if (table == NULL) return;
+    for (size_t i = 0; i <= table->mask; i++) Py_XDECREF(table->entries[i].word);
+    PyMem_Free(table);
+}
+
+static int is_word_char(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* word_starts(words) -> an opaque table for find_word_start. A word ending in lexicon.WORD_END
+ * must also end where a word of the text ends (a regex's \b after it). */
+static PyObject *word_starts(PyObject *Py_UNUSED(self), PyObject *arg) {
+    PyObject *words = PySequence_Fast(arg, "word_starts() takes an iterable of str");
+    if (words == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(words);
+    size_t size = 16;
+    while (size < (size_t)count * 2) size <<= 1;
+    WordStarts *table = PyMem_Calloc(1, sizeof(WordStarts) + size * sizeof(Entry));
+    if (table == NULL) {
+        Py_DECREF(words);
+        return PyErr_NoMemory();
+    }
+    table->mask = size - 1;
+    PyObject *capsule = PyCapsule_New(table, WORD_STARTS_CAPSULE, word_starts_free);
+    if (capsule == NULL) {
+        PyMem_Free(table);
+        Py_DECREF(words);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *word = PySequence_Fast_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "word_starts() takes an iterable of str");
+            goto error;
+        }
+        /* A word that is not ASCII never occurs in ASCII text, the only text find_word_start reads. */
+        if (!PyUnicode_IS_ASCII(word)) continue;
+        const unsigned char *data = (const unsigned char *)PyUnicode_DATA(word);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        int must_end = len > 0 && data[len - 1] == WORD_END_MARK;
+        len -= must_end;
+        if (len == 0) {
+            PyErr_SetString(PyExc_ValueError, "word_starts() takes no empty word");
+            goto error;
+        }
+        Py_hash_t h = bytes_hash(data, len);
+        size_t at = (size_t)h & table->mask;
+        while (table->entries[at].word != NULL) {
+            Entry *e = &table->entries[at];
+            if (e->hash == h && e->len == len && memcmp(e->data, data, (size_t)len) == 0) break;
+            at = (at + 1) & table->mask;
+        }
+        Entry *e = &table->entries[at];
+        if (e->word != NULL) {
+            /* The same word twice: it need only end a word if both say so. */
+            e->must_end = e->must_end && must_end;
+            continue;
+        }
+        Py_INCREF(word);
+        *e = (Entry){h, len, data, word, must_end};
+        if (len == 1) {
+            table->first[data[0]] |= 2;
+        } else {
+            table->first[data[0]] |= 1;
+            unsigned pair = (unsigned)data[0] << 8 | data[1];
+            table->pairs[pair >> 3] |= (unsigned char)(1u << (pair & 7));
+        }
+        int known = 0;
+        for (int k = 0; k < table->count_lengths; k++) known |= table->lengths[k] == len;
+        if (!known) {
+            if (table->count_lengths == MAX_LENGTHS) {
+                PyErr_SetString(PyExc_ValueError, "word_starts() takes words of at most 64 different lengths");
+                goto error;
+            }
+            int k = table->count_lengths++;
+            while (k > 0 && table->lengths[k - 1] < len) {
+                table->lengths[k] = table->lengths[k - 1];
+                k--;
+            }
+            table->lengths[k] = len;
+        }
+    }
+    Py_DECREF(words);
+    return capsule;
+error:
+    Py_DECREF(words);
+    Py_DECREF(capsule);
+    return NULL;
+}
+
+/* The longest word of the table at s[i:], or 0. */
+static Py_ssize_t word_at(const WordStarts *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
+    unsigned char opens = table->first[s[i]];
+    if (!opens) return 0;
+    int two = 0;
+    if ((opens & 1) && i + 1 < n) {
+        unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
+        two = (table->pairs[pair >> 3] >> (pair & 7)) & 1;
+    }
+    for (int k = 0; k < table->count_lengths; k++) {
+        Py_ssize_t len = table->lengths[k];
+        if (len == 1 ? !(opens & 2) : !two) continue;
+        if (i + len > n) continue;
+        Py_hash_t h = bytes_hash(s + i, len);
+        for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
+            const Entry *e = &table->entries[at];
+            if (e->hash == h && e->len == len && memcmp(e->data, s + i, (size_t)len) == 0) {
+                if (!e->must_end || i + len == n || !is_word_char(s[i + len])) return len;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* find_word_start(text, table, pos) -> (start, end) | None
+ *
+ * For ASCII text: the first place at or after `pos` where a word of the text starts (no word
+ * character before it) with one of the table's words, the longest there; (-1, -1) if there is
+ * none. None for other text.
+ */
+static PyObject *find_word_start(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *capsule;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "UOn:find_word_start", &text, &capsule, &pos)) return NULL;
+    const WordStarts *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
+    if (table == NULL) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    for (Py_ssize_t i = pos < 0 ? 0 : pos; i < n; i++) {
+        if (i > 0 && is_word_char(s[i - 1])) continue;
+        Py_ssize_t len = word_at(table, s, n, i);
+        if (len) return Py_BuildValue("(nn)", i, i + len);
+    }
+    return Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1);
+}
+
 static PyMethodDef methods[] = {
     {"fold_ascii", fold_ascii, METH_O, "normalize._fold_words for printable ASCII text: (spaced, obfuscated) or None."},
     {"cut_runs", cut_runs, METH_O, "normalize._cut_runs for ASCII text: (folded, squeezed) or None."},
     {"join_spaced", join_spaced, METH_O, "normalize._join_spaced_letters for ASCII text: (text, joined runs) or None."},
     {"word_sets", word_sets, METH_VARARGS, "The distinct words of space-separated ASCII text, and their prefixes; or None."},
     {"vocabulary", vocabulary, METH_O, "A table of words for known_words."},
+    {"word_starts", word_starts, METH_O, "A table of words for find_word_start."},
+    {"find_word_start", find_word_start, METH_VARARGS, "Where a word of ASCII text first starts with a table's word; None for other text."},
+    {"digits_close", digits_close, METH_VARARGS, "Does ASCII text hold `count` digits at most `gap` apart? None for other text."},
     {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},
     {NULL, NULL, 0, NULL},
 };

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import phonenumbers
 
 from moderation.lexicon import WORD_END, trie_regex
-from moderation.word_index import INDEX
+from moderation.word_index import INDEX, TEXTSCAN
 
 
 def _starting_with(first: str, pattern: str) -> str:
@@ -108,11 +108,12 @@ _PROFILE_HINT = re.compile(trie_regex(
     "threads bsky onlyfans twitch vk.com kik.me signal.me linktr".split()
 ))
 # Platform names as whole words.
-_PLATFORM_WORDS = _at_word_start([
+_PLATFORM_NAMES = [
     name + WORD_END
     for name in "insta instagram ig snap snapchat sc twitter tiktok telegram tg discord kik whatsapp fb facebook "
     "threads reddit signal skype wechat bluesky bsky mastodon twitch youtube onlyfans linkedin".split()
-])
+]
+_PLATFORM_WORDS = _at_word_start(_PLATFORM_NAMES)
 # Case-insensitive matching is several times slower in `re`; ASCII text is lowered instead.
 _PLATFORM = re.compile(_PLATFORM_WORDS)
 _PLATFORM_ANY_CASE = re.compile(_PLATFORM_WORDS, re.IGNORECASE)
@@ -133,12 +134,16 @@ INDEX.add_lookups(_PLATFORM_SQUEEZED | {"dot"})
 _SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}+\d){6}")
 # Every address pattern below holds one of these words: a message without any needs no address scan.
 # Words marked \b must end there.
-_STREET_HINT = re.compile(_at_word_start(
+_STREET_WORDS = (
     r"street st\b avenue ave\b road rd\b lane ln\b drive dr\b boulevard blvd court ct\b way\b place pl\b terrace close "
     r"crescent square sq\b parkway pkwy highway hwy circle cir\b grove gardens calle c/ avenida avda av. plaza pza "
     r"paseo camino carrera rua travessa praça praca alameda estrada rue bd\b chemin allée allee impasse quai cours"
     .replace(r"\b", WORD_END).split()
-))
+)
+_STREET_HINT = re.compile(_at_word_start(_STREET_WORDS))
+# The same two lists for the C scan of ASCII text (`_word_starts`).
+_STREET_STARTS = TEXTSCAN.word_starts(_STREET_WORDS) if TEXTSCAN is not None else None
+_PLATFORM_STARTS = TEXTSCAN.word_starts(_PLATFORM_NAMES) if TEXTSCAN is not None else None
 # German street names have their suffix joined to the name ("Hauptstraße"): looked for anywhere.
 _GERMAN_STREET = ("straße", "strasse", "str.", "weg", "gasse", "platz", "allee")
 # The words _ADDRESS_OTHER is built around.
@@ -238,6 +243,40 @@ def _spelled_at(lower: str) -> bool:
     return ("]" in lower or ")" in lower or "}" in lower) and ("[at]" in lower or "(at)" in lower or "{at}" in lower)
 
 
+def _word_starts(lowered: str, table: Any, pattern: re.Pattern[str], first: bool = False) -> list[tuple[int, int]]:
+    """Where `pattern`, a list of words at word starts (`_at_word_start`), matches the lower-case
+    text, as (start, end) pairs; only the first if `first`. For ASCII text the C scan of `table`,
+    the same words, finds them (moderation/_textscan.c): it looks only at word starts, where `re`
+    tries every position that could open a word."""
+    if table is not None:
+        spans: list[tuple[int, int]] = []
+        at = 0
+        while True:
+            found = TEXTSCAN.find_word_start(lowered, table, at)
+            if found is None:
+                break  # not ASCII: the regex below
+            start, at = found
+            if start < 0:
+                return spans
+            spans.append((start, at))
+            if first:
+                return spans
+    if first:
+        match = pattern.search(lowered)
+        return [match.span()] if match else []
+    return [m.span() for m in pattern.finditer(lowered)]
+
+
+def _seven_digits(text: str) -> bool:
+    """Does the text hold seven digits close enough together to be a phone number (_SEVEN_DIGITS)?
+    For ASCII text one C pass answers (moderation/_textscan.c); the regex tries every digit."""
+    if TEXTSCAN is not None:
+        found = TEXTSCAN.digits_close(text, 7, 3)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return _SEVEN_DIGITS.search(text) is not None
+
+
 def _has_digit(text: str) -> bool:
     """Does the text hold any digit? For ASCII text, deleting the digits from its bytes and comparing
     lengths is one C pass, several times faster than a regex search for `\\d` over a long message."""
@@ -265,7 +304,7 @@ class PiiDetector:
         lower = text.lower() if text.isascii() else text
         # Most messages hold no digit at all; one cheap scan then rules out phones and addresses.
         any_digit = _has_digit(text)
-        seven_digits = any_digit and bool(_SEVEN_DIGITS.search(text))
+        seven_digits = any_digit and _seven_digits(text)
         if "@" in text or _spelled_at(lower) or (" dot " in lower if words is None else "dot" in words):
             spans += self._emails(text, lower)
         # Hints are looked for in lower case; `lower` is the text itself when it is not ASCII.
@@ -277,7 +316,8 @@ class PiiDetector:
                 spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
         if seven_digits:
             spans += self._phones(text, locale)
-        if any_digit and (_STREET_HINT.search(lowered) or any(word in lowered for word in _GERMAN_STREET)):
+        if any_digit and (_word_starts(lowered, _STREET_STARTS, _STREET_HINT, first=True)
+                          or any(word in lowered for word in _GERMAN_STREET)):
             spans += self._addresses(text, lowered)
         if "#" in text and _HASH_DIGITS.search(text):
             spans += [Span("handle", m.start(), m.end()) for m in _DISCORD_TAG.finditer(text)]
@@ -342,15 +382,18 @@ class PiiDetector:
 
     def _handles(self, text: str, lower: str) -> list[Span]:
         found = []
-        platforms = _PLATFORM.finditer(lower) if lower is not text else _PLATFORM_ANY_CASE.finditer(text)
-        for m in platforms:
-            after = _HANDLE_AFTER.match(text, m.end())
+        platforms = (
+            _word_starts(lower, _PLATFORM_STARTS, _PLATFORM) if lower is not text
+            else [m.span() for m in _PLATFORM_ANY_CASE.finditer(text)]
+        )
+        for _, platform_end in platforms:
+            after = _HANDLE_AFTER.match(text, platform_end)
             if not after:
                 continue
             handle = after.group(1)
             bare = handle.lstrip("@").rstrip(".")
             marked = handle.startswith("@") or any(c.isdigit() or c in "_." for c in bare)
-            introduced = _INTRODUCED.search(text[m.end() : after.start(1)]) is not None
+            introduced = _INTRODUCED.search(text[platform_end : after.start(1)]) is not None
             if bare.lower() in _HANDLE_WORDS or _PLATFORM_ANY_CASE.fullmatch(bare) or not (marked or introduced):
                 continue
             end = after.start(1) + len(handle.rstrip("."))

@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 
 from bench.moderation_bench import random_chars, random_words
 from moderation.cli import load_eval
+from moderation import pii
+from moderation.lexicon import WORD_END
+from moderation.pii import _SEVEN_DIGITS as SEVEN_DIGITS
 from moderation.word_index import INDEX, PREFIX_LETTERS
 
 textscan = pytest.importorskip("moderation._textscan")
@@ -51,6 +54,33 @@ VOCABULARY = INDEX.vocabulary | {"", "a", "b", "ab", "i", "is", "s", "k", "xyz",
 TABLE = textscan.vocabulary([*sorted(VOCABULARY), "kil", "ünï"])
 
 
+# The words pii looks for where a word starts, as C tables and as the regexes they stand in for.
+WORD_START_TABLES = (
+    (textscan.word_starts(pii._STREET_WORDS), pii._STREET_HINT),
+    (textscan.word_starts(pii._PLATFORM_NAMES), pii._PLATFORM),
+)
+
+
+def _word_starts(text: str, table: object) -> list[tuple[int, int]] | None:
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while True:
+        found = textscan.find_word_start(text, table, at)
+        if found is None:
+            return None
+        start, at = found
+        if start < 0:
+            return spans
+        spans.append((start, at))
+
+
+def _check_word_starts(text: str) -> None:
+    for each in (text, text.lower()):
+        for table, pattern in WORD_START_TABLES:
+            expected = [m.span() for m in pattern.finditer(each)] if each.isascii() else None
+            assert _word_starts(each, table) == expected, pattern.pattern[:40]
+
+
 def _corpus() -> list[str]:
     rng = random.Random(20261128)
     texts = [str(row["text"]) for row in load_eval(ROOT / "tests" / "data" / "moderation_eval.jsonl")]
@@ -61,6 +91,9 @@ def _corpus() -> list[str]:
 
 
 def _check(text: str) -> None:
+    _check_word_starts(text)
+    close = textscan.digits_close(text, 7, 3)
+    assert close is (SEVEN_DIGITS.search(text) is not None if text.isascii() else None)
     found = textscan.fold_ascii(text)
     if not text.isascii():
         assert found is None
@@ -98,6 +131,44 @@ def test_the_c_passes_equal_python_on_any_ascii_text(text: str) -> None:
     _check(text)
 
 
+# Street words and platform names with what may stand around them: letters, digits and "_" (word
+# characters, so no word starts or ends there), spaces, punctuation, other scripts.
+_NAMES = [w.replace(WORD_END, "") for w in (*pii._STREET_WORDS, *pii._PLATFORM_NAMES)]
+named_texts = st.lists(
+    st.tuples(
+        st.sampled_from([*_NAMES, *(w.upper() for w in _NAMES), "x", "7", "_", "é"]),
+        st.sampled_from(["", " ", ".", "/", "-", "_", "a", "1", "\n", ":", "é"]),
+    ),
+    max_size=12,
+).map(lambda parts: "".join(word + glue for word, glue in parts))
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(named_texts)
+def test_word_starts_find_what_the_word_start_regexes_find(text: str) -> None:
+    _check_word_starts(text)
+
+
+def test_word_starts_take_only_words() -> None:
+    with pytest.raises(TypeError):
+        textscan.word_starts(["st", 3])
+    with pytest.raises(ValueError):
+        textscan.word_starts(["st", WORD_END])
+    with pytest.raises(ValueError):
+        textscan.find_word_start("main st", object(), 0)
+    table = textscan.word_starts(["st" + WORD_END, "st", "a"])  # twice: ending a word is then not needed
+    assert textscan.find_word_start("a1 stx", table, 0) == (0, 1)
+    assert textscan.find_word_start("a1 stx", table, 1) == (3, 5)
+    assert textscan.find_word_start("a1 stx", table, 4) == (-1, -1)
+    assert textscan.find_word_start("b a", table, -5) == (2, 3)
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="0123456789 -.()+a\n", max_size=40))
+def test_digits_close_equals_the_phone_hint_regex(text: str) -> None:
+    assert textscan.digits_close(text, 7, 3) is (SEVEN_DIGITS.search(text) is not None)
+
+
 @given(st.text(min_size=1, max_size=30).filter(lambda t: not t.isascii()))
 def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
     assert textscan.fold_ascii(text) is None
@@ -105,6 +176,7 @@ def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
     assert textscan.cut_runs(text) is None
     assert textscan.word_sets(text, PREFIX_LETTERS) is None
     assert textscan.known_words(text, TABLE) is None
+    assert textscan.digits_close(text, 7, 3) is None
 
 
 def test_a_vocabulary_takes_only_words_and_known_words_only_a_vocabulary() -> None:
