@@ -172,23 +172,40 @@ _STREET_STOP = frozenset(
 )
 # A number starts an address: `\d(?<!\w\d)` is `\b\d` written digit first, so that the engine jumps
 # from digit to digit instead of trying every position (a long message has a thousand).
+_STREET_WORDS_EN = (
+    "street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|crescent|square|"
+    "sq|parkway|pkwy|highway|hwy|circle|cir|grove|gardens"
+)
 _ADDRESS_EN = re.compile(
-    r"\d(?<!\w\d)\d{0,4}[A-Za-z]?,?\s+((?:[A-Za-z][\w'.-]*\s+){1,4})(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|"
-    r"boulevard|blvd|court|ct|way|place|pl|terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy|circle|cir|grove|"
-    r"gardens)\b\.?(?:,?\s*(?:apt|apartment|unit|flat|suite|#)\.?\s*\w+)?",
+    r"\d(?<!\w\d)\d{0,4}[A-Za-z]?,?\s+((?:[A-Za-z][\w'.-]*\s+){1,4})(?:" + _STREET_WORDS_EN + r")\b\.?"
+    r"(?:,?\s*(?:apt|apartment|unit|flat|suite|#)\.?\s*\w+)?",
     re.IGNORECASE,
 )
 # A street word then a number, or a number then a street word; the street words as a trie.
+_NAME_FIRST_STREETS = "calle c/ avenida avda avda. av. plaza pza pza. paseo camino carrera rua travessa praça praca alameda estrada"
+_NUMBER_FIRST_STREETS = "rue avenue boulevard bd place chemin allée allee impasse quai cours"
 _ADDRESS_OTHER = re.compile(_starting_with(
     r"aceprt\d",
-    r"(?<!\w)(?:" + trie_regex(
-        "calle c/ avenida avda avda. av. plaza pza pza. paseo camino carrera rua travessa praça praca alameda estrada"
-        .split()
-    ) + r")\s+[\w\s.'-]{2,40}?,?\s*(?:n[ºo°.]\s*)?\d{1,5}[A-Za-z]?\b"
+    r"(?<!\w)(?:" + trie_regex(_NAME_FIRST_STREETS.split()) + r")\s+[\w\s.'-]{2,40}?,?\s*(?:n[ºo°.]\s*)?\d{1,5}[A-Za-z]?\b"
     r"|\d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\s+"
-    r"(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse|quai|cours)\s+"
+    r"(?:" + "|".join(_NUMBER_FIRST_STREETS.split()) + r")\s+"
     r"(?:de\s+la\s+|du\s+|des\s+|de\s+l'|de\s+|d')?[\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+){0,3}",
 ), re.IGNORECASE)
+# Where an address pattern could match, for ASCII text: its street words where a word starts (C
+# tables, see `_word_starts`), and the number that must stand in the few words before or after.
+# Long noise is full of "st", "rd" and "pl" with no number in reach; the patterns themselves would
+# try every number of the text.
+_EN_STREET_STARTS = TEXTSCAN.word_starts([w + WORD_END for w in _STREET_WORDS_EN.split("|")]) if TEXTSCAN else None
+_NAME_FIRST_STARTS = TEXTSCAN.word_starts(_NAME_FIRST_STREETS.split()) if TEXTSCAN else None
+_NUMBER_FIRST_STARTS = TEXTSCAN.word_starts([w + WORD_END for w in _NUMBER_FIRST_STREETS.split()]) if TEXTSCAN else None
+# What may stand between a street word that comes first and its number in _ADDRESS_OTHER.
+_TO_NUMBER = re.compile(r"[\w\s.'\-,º°]*")
+# The parts of an address pattern before its street word, one whitespace-separated word at a time
+# (_ADDRESS_EN), or in the last few characters before it (_ADDRESS_OTHER's number first).
+_NAME_WORD = re.compile(r"[A-Za-z][\w'.-]*")
+_NUMBER_AT_END = re.compile(r"(?<!\w)\d{1,5}[A-Za-z]?,?\Z")
+_NUMBER_FIRST_AT_END = re.compile(r"\d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\Z", re.IGNORECASE)
+
 # German street names end in a suffix joined to the name ("Hauptstraße 12"): find the suffix and
 # number first, then walk back to the start of the word, which avoids a backtracking regex.
 _ADDRESS_DE = re.compile(r"(?:straße|strasse|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b", re.IGNORECASE)
@@ -248,23 +265,63 @@ def _word_starts(lowered: str, table: Any, pattern: re.Pattern[str], first: bool
     text, as (start, end) pairs; only the first if `first`. For ASCII text the C scan of `table`,
     the same words, finds them (moderation/_textscan.c): it looks only at word starts, where `re`
     tries every position that could open a word."""
-    if table is not None:
-        spans: list[tuple[int, int]] = []
-        at = 0
-        while True:
-            found = TEXTSCAN.find_word_start(lowered, table, at)
-            if found is None:
-                break  # not ASCII: the regex below
-            start, at = found
-            if start < 0:
-                return spans
-            spans.append((start, at))
-            if first:
-                return spans
+    if table is not None and lowered.isascii():
+        return _c_word_starts(lowered, table, first)
     if first:
         match = pattern.search(lowered)
         return [match.span()] if match else []
     return [m.span() for m in pattern.finditer(lowered)]
+
+
+def _c_word_starts(lowered: str, table: Any, first: bool = False) -> list[tuple[int, int]]:
+    """Where a word of ASCII text starts with one of `table`'s words (the longest there), as (start,
+    end) pairs, not overlapping; only the first if `first`."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while True:
+        start, at = TEXTSCAN.find_word_start(lowered, table, at)
+        if start < 0:
+            return spans
+        spans.append((start, at))
+        if first:
+            return spans
+
+
+def _may_hold_address_en(text: str, lowered: str) -> bool:
+    """Could _ADDRESS_EN match? A match ends in a street word after a space; the one to four
+    whitespace-separated words before it are each a whole name word, and the word before those
+    ends in the number. Answered for ASCII text with the C tables; otherwise yes."""
+    if _EN_STREET_STARTS is None or not text.isascii():
+        return True
+    for start, _ in _c_word_starts(lowered, _EN_STREET_STARTS):
+        if start == 0 or not text[start - 1].isspace():
+            continue
+        words = text[:start].rsplit(None, 5)
+        for back in range(1, min(5, len(words))):
+            if not _NAME_WORD.fullmatch(words[-back]):
+                break
+            if _NUMBER_AT_END.search(words[-back - 1]):
+                return True
+    return False
+
+
+def _may_hold_address_other(text: str, lowered: str) -> bool:
+    """Could _ADDRESS_OTHER match? Either a street word comes first, and its number follows with
+    only word characters, spaces and ".'-,º°" between; or the number comes within the few
+    characters before the street word ("12 bis rue"). Answered for ASCII text with the C tables;
+    else from whether a street word is in the (lower-case, ASCII) text at all; else yes."""
+    if not text.isascii():
+        return True
+    if _NAME_FIRST_STARTS is None:
+        return any(word in lowered for word in _OTHER_STREET)
+    for _, end in _c_word_starts(lowered, _NAME_FIRST_STARTS):
+        if _has_digit(_TO_NUMBER.match(text, end).group()):  # type: ignore[union-attr]
+            return True
+    for start, _ in _c_word_starts(lowered, _NUMBER_FIRST_STARTS):
+        before = text[:start].rstrip()
+        if len(before) < start and _NUMBER_FIRST_AT_END.search(before, max(0, len(before) - 12)):
+            return True
+    return False
 
 
 def _seven_digits(text: str) -> bool:
@@ -364,7 +421,7 @@ class PiiDetector:
 
     def _addresses(self, text: str, lowered: str) -> list[Span]:
         found = []
-        for m in _ADDRESS_EN.finditer(text):
+        for m in _ADDRESS_EN.finditer(text) if _may_hold_address_en(text, lowered) else ():
             words = m.group(1).lower().split()
             if not any(w in _STREET_STOP for w in words):
                 found.append(Span("address", m.start(), m.end()))
@@ -372,7 +429,7 @@ class PiiDetector:
         # lower case decide that: the patterns ignore case by Unicode's rules, which fold a few
         # characters ("ſ", the Kelvin sign) that str.lower leaves alone.
         plain = text.isascii()
-        if not plain or any(word in lowered for word in _OTHER_STREET):
+        if not plain or _may_hold_address_other(text, lowered):
             found += [Span("address", m.start(), m.end()) for m in _ADDRESS_OTHER.finditer(text)]
         for m in _ADDRESS_DE.finditer(text) if not plain or any(w in lowered for w in _GERMAN_STREET) else ():
             head = _WORD_BACK.search(text, max(0, m.start() - 40), m.start())

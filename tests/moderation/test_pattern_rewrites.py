@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +134,27 @@ def test_a_name_before_a_contact_is_found_from_where_it_must_start(text, end):
     plain = pii._NAME_BEFORE.search(text, 0, end)
     found = pii._NAME_BEFORE.search(text, start, end) if start >= 0 else None
     assert (found.span(1) if found else None) == (plain.span(1) if plain else None)
+
+
+# Numbers, street words of every address pattern in either case, other words, and what may stand
+# between them, so that the address patterns match often and in many ways.
+ADDRESS_PIECES = [
+    *pii._STREET_WORDS_EN.split("|"), *pii._NAME_FIRST_STREETS.split(), *pii._NUMBER_FIRST_STREETS.split(),
+    "Main", "de", "la", "bis", "ter", "n.", "nº", "no", "°", "12", "7", "221b", "1500", "x", "apt", "#4", "the", "St", "RUE",
+    "Calle", "C/", "AV.", "_", "é",
+]
+address_texts = st.lists(
+    st.tuples(st.sampled_from(ADDRESS_PIECES), st.sampled_from([" ", " ", "  ", ", ", "\n", "-", ".", "", "'", "!", "/"])),
+    max_size=12,
+).map(lambda parts: "".join(piece + glue for piece, glue in parts))
+
+
+@pytest.mark.skipif(pii._EN_STREET_STARTS is None, reason="the address gates need the compiled C tables")
+@SETTINGS
+@given(st.one_of(address_texts, texts))
+def test_the_address_gates_pass_every_text_an_address_pattern_matches(text):
+    lowered = text.lower()
+    if pii._ADDRESS_EN.search(text):
+        assert pii._may_hold_address_en(text, lowered)
+    if pii._ADDRESS_OTHER.search(text):
+        assert pii._may_hold_address_other(text, lowered)
