@@ -331,15 +331,20 @@ static Slot static_slots[2 * STATIC_SLOTS];
 static uint64_t generation;
 
 static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
-    /* Eight bytes at a time: most words fit in one step. */
+    /* Eight bytes at a time: most words fit in one step. The copies have a constant size, so
+     * they compile to plain loads rather than calls to memcpy. */
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
-    while (n > 0) {
-        uint64_t chunk = 0;
-        memcpy(&chunk, s, n < 8 ? (size_t)n : 8);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t chunk;
+        memcpy(&chunk, s, 8);
         h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
-        s += 8;
-        n -= 8;
+    }
+    if (n > 0) {
+        uint64_t chunk = 0;
+        for (Py_ssize_t i = 0; i < n; i++) chunk |= (uint64_t)s[i] << (8 * i);
+        h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
     }
     return (Py_hash_t)h;
 }
@@ -426,6 +431,29 @@ error:
     return NULL;
 }
 
+/* clean_ascii(text) -> bool | None
+ *
+ * For ASCII text: has it none of the control characters the display text drops (all below 0x20
+ * but tab and newline, and DEL: normalize._DISPLAY_NEEDS_WORK's ASCII part)? None for other text.
+ */
+static PyObject *clean_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "clean_ascii() takes a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    unsigned char bad = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        /* No branch per character: most texts have none, and the loop then vectorizes. */
+        bad |= (unsigned char)(((c < 0x20) & (c != '\t') & (c != '\n')) | (c == 0x7f));
+    }
+    if (bad) Py_RETURN_FALSE;
+    Py_RETURN_TRUE;
+}
+
 /* digits_close(text, count, gap) -> bool | None
  *
  * For ASCII text: does it hold `count` digits, each after the one before with at most `gap`
@@ -463,6 +491,7 @@ typedef struct {
     const unsigned char *data; /* the word's own characters; the table holds a reference to it */
     PyObject *word;            /* NULL: the slot is free */
     int must_end;              /* find_word_start: the word must end where a word ends */
+    uint64_t seen;             /* known_words: the generation of the last call that found it */
 } Entry;
 
 typedef struct {
@@ -522,7 +551,7 @@ static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
         }
         if (seen) continue;
         Py_INCREF(word);
-        table->entries[at] = (Entry){h, len, data, word, 0};
+        table->entries[at] = (Entry){h, len, data, word, 0, 0};
     }
     Py_DECREF(words);
     return capsule;
@@ -532,7 +561,9 @@ static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
  *
  * For ASCII text of words separated by single spaces: the frozenset of its distinct words that
  * the vocabulary holds (what set(text.split(" ")) & vocabulary holds), as the vocabulary's own
- * str objects. The text's other words (most of a long message) never become objects at all.
+ * str objects. The text's other words (most of a long message) never become objects at all, and
+ * a word found again is not added again: its entry carries the generation of the call that found
+ * it (see word_sets for why generations, and why it is taken after the set is made).
  */
 static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text, *capsule;
@@ -544,6 +575,7 @@ static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     PyObject *found = PyFrozenSet_New(NULL);
     if (found == NULL) return NULL;
+    uint64_t current = ++generation;
     for (Py_ssize_t start = 0; start <= n;) {
         const unsigned char *end = memchr(s + start, ' ', (size_t)(n - start));
         Py_ssize_t stop = end == NULL ? n : end - s;
@@ -552,9 +584,12 @@ static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
         for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
             Entry *e = &table->entries[at];
             if (e->hash == h && e->len == len && memcmp(e->data, s + start, (size_t)len) == 0) {
-                if (PySet_Add(found, e->word) < 0) {
-                    Py_DECREF(found);
-                    return NULL;
+                if (e->seen != current) {
+                    e->seen = current;
+                    if (PySet_Add(found, e->word) < 0) {
+                        Py_DECREF(found);
+                        return NULL;
+                    }
                 }
                 break;
             }
@@ -643,7 +678,7 @@ static PyObject *word_starts(PyObject *Py_UNUSED(self), PyObject *arg) {
             continue;
         }
         Py_INCREF(word);
-        *e = (Entry){h, len, data, word, must_end};
+        *e = (Entry){h, len, data, word, must_end, 0};
         if (len == 1) {
             table->first[data[0]] |= 2;
         } else {
@@ -730,6 +765,7 @@ static PyMethodDef methods[] = {
     {"vocabulary", vocabulary, METH_O, "A table of words for known_words."},
     {"word_starts", word_starts, METH_O, "A table of words for find_word_start."},
     {"find_word_start", find_word_start, METH_VARARGS, "Where a word of ASCII text first starts with a table's word; None for other text."},
+    {"clean_ascii", clean_ascii, METH_O, "Has ASCII text no control character the display drops? None for other text."},
     {"digits_close", digits_close, METH_VARARGS, "Does ASCII text hold `count` digits at most `gap` apart? None for other text."},
     {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},
     {NULL, NULL, 0, NULL},

@@ -67,7 +67,7 @@ def compiled_extensions(directory: Path = HERE) -> list[Any]:
     # are taken as Any there, which only costs those few calls the compiled fast paths.
     extensions = mypycify(["--ignore-missing-imports", *sources], opt_level="3", group_name="peerchat_moderation")
     extensions += [
-        Extension(f"{PACKAGE}.{name}", [os.path.relpath(directory / source)], extra_compile_args=["-O2"])
+        Extension(f"{PACKAGE}.{name}", [os.path.relpath(directory / source)], extra_compile_args=["-O3"])
         for name, source in C_MODULES.items()
     ]
     for extension in extensions:

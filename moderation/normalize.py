@@ -209,7 +209,10 @@ class Normalized:
 
 def clean_display(text: str) -> str:
     """Remove control, bidi and invisible characters; replace lone surrogates so output is valid UTF-8."""
-    if text.isascii() and text.isprintable():
+    if TEXTSCAN is not None:
+        if TEXTSCAN.clean_ascii(text):
+            return text  # most chat: one C pass over the bytes (isprintable costs several)
+    elif text.isascii() and text.isprintable():
         return text
     if not _DISPLAY_NEEDS_WORK.search(text):
         return text

@@ -92,6 +92,8 @@ def _corpus() -> list[str]:
 
 def _check(text: str) -> None:
     _check_word_starts(text)
+    clean = textscan.clean_ascii(text)
+    assert clean is (python._DISPLAY_NEEDS_WORK.search(text) is None if text.isascii() else None)
     close = textscan.digits_close(text, 7, 3)
     assert close is (SEVEN_DIGITS.search(text) is not None if text.isascii() else None)
     found = textscan.fold_ascii(text)
