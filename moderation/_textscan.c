@@ -709,6 +709,16 @@ error:
     return NULL;
 }
 
+/* The table's entry for s[0:len], or NULL. */
+static const Entry *find_entry(const WordStarts *table, const unsigned char *s, Py_ssize_t len) {
+    Py_hash_t h = bytes_hash(s, len);
+    for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
+        const Entry *e = &table->entries[at];
+        if (e->hash == h && e->len == len && memcmp(e->data, s, (size_t)len) == 0) return e;
+    }
+    return NULL;
+}
+
 /* The longest word of the table at s[i:], or 0. */
 static Py_ssize_t word_at(const WordStarts *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
     unsigned char opens = table->first[s[i]];
@@ -722,14 +732,8 @@ static Py_ssize_t word_at(const WordStarts *table, const unsigned char *s, Py_ss
         Py_ssize_t len = table->lengths[k];
         if (len == 1 ? !(opens & 2) : !two) continue;
         if (i + len > n) continue;
-        Py_hash_t h = bytes_hash(s + i, len);
-        for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
-            const Entry *e = &table->entries[at];
-            if (e->hash == h && e->len == len && memcmp(e->data, s + i, (size_t)len) == 0) {
-                if (!e->must_end || i + len == n || !is_word_char(s[i + len])) return len;
-                break;
-            }
-        }
+        const Entry *e = find_entry(table, s + i, len);
+        if (e != NULL && (!e->must_end || i + len == n || !is_word_char(s[i + len]))) return len;
     }
     return 0;
 }
@@ -757,6 +761,50 @@ static PyObject *find_word_start(PyObject *Py_UNUSED(self), PyObject *args) {
     return Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1);
 }
 
+/* key_starts(text, table) -> [(position, key), ...] | None
+ *
+ * For ASCII text: every word start (the text's start, or just after a space) where one of the
+ * table's keys begins, its characters either adjacent or one space apart ("fu" and "f u" are the
+ * key "fu"), with the key found, as the table's own str; the longest there. The twin of
+ * lexicon.PhraseMatcher's start scan, a regex that `re` tries at every space of the text. None for
+ * other text.
+ */
+static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *capsule;
+    if (!PyArg_ParseTuple(args, "UO:key_starts", &text, &capsule)) return NULL;
+    const WordStarts *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
+    if (table == NULL) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    PyObject *found = PyList_New(0);
+    if (found == NULL) return NULL;
+    Py_ssize_t longest = table->count_lengths ? table->lengths[0] : 0;
+    unsigned char key[MAX_LENGTHS + 1];
+    for (Py_ssize_t p = 0; p < n; p++) {
+        if ((p > 0 && s[p - 1] != ' ') || s[p] == ' ' || !table->first[s[p]]) continue;
+        /* The characters from p with one space skipped between any two (no key holds a space). */
+        Py_ssize_t got = 0;
+        for (Py_ssize_t i = p; got < longest && got < MAX_LENGTHS && i < n; i++) {
+            if (s[i] == ' ') {
+                if (got == 0 || s[i - 1] == ' ') break; /* two spaces: no key goes on */
+                continue;
+            }
+            key[got++] = s[i];
+        }
+        Py_ssize_t len = word_at(table, key, got, 0);
+        if (!len) continue;
+        PyObject *item = Py_BuildValue("(nO)", p, find_entry(table, key, len)->word);
+        if (item == NULL || PyList_Append(found, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(found);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    return found;
+}
+
 static PyMethodDef methods[] = {
     {"fold_ascii", fold_ascii, METH_O, "normalize._fold_words for printable ASCII text: (spaced, obfuscated) or None."},
     {"cut_runs", cut_runs, METH_O, "normalize._cut_runs for ASCII text: (folded, squeezed) or None."},
@@ -765,6 +813,7 @@ static PyMethodDef methods[] = {
     {"vocabulary", vocabulary, METH_O, "A table of words for known_words."},
     {"word_starts", word_starts, METH_O, "A table of words for find_word_start."},
     {"find_word_start", find_word_start, METH_VARARGS, "Where a word of ASCII text first starts with a table's word; None for other text."},
+    {"key_starts", key_starts, METH_VARARGS, "Where a key of a table starts a word of ASCII text, letters spaced or not; None for other text."},
     {"clean_ascii", clean_ascii, METH_O, "Has ASCII text no control character the display drops? None for other text."},
     {"digits_close", digits_close, METH_VARARGS, "Does ASCII text hold `count` digits at most `gap` apart? None for other text."},
     {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},

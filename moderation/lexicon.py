@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from moderation.normalize import fold, squeeze
-from moderation.word_index import INDEX, WordIndex
+from moderation.word_index import INDEX, TEXTSCAN, WordIndex
 
 _WILDCARD = "\x00"
 WORD_END = "\x01"  # in a phrase: the word before it must end there
@@ -218,6 +218,9 @@ class PhraseMatcher:
         # pattern that starts with a literal lets the regex engine skip ahead between spaces.
         keys = trie_regex(" ".join(key) for key in groups_by_key)
         self._starts = re.compile(" (?=(" + keys + "))") if keys else None
+        # The same scan for ASCII text in C (moderation/_textscan.c), which looks only at word starts
+        # whose first two letters open some key: `re` tries the whole pattern at every space.
+        self._key_table: Any = TEXTSCAN.word_starts(sorted(groups_by_key)) if TEXTSCAN and groups_by_key else None
         self._anchors_by_label = anchors_by_label
         self._label_of = {f"g{i}": label for i, label in enumerate(self._labels)}
 
@@ -262,20 +265,26 @@ class PhraseMatcher:
             return hits
         label_of, by_key = self._label_of, self._glued_by_key if glued else self._by_key
         end = 0
-        # In the padded text a match starts at the space in front of a word, which is the word's
-        # own position in `squeezed`.
-        for start in self._starts.finditer(" " + squeezed):
-            position = start.start()
+        for position, key in self._key_starts(squeezed):
             if position < end:
                 continue
-            key = start.group(1)
-            if " " in key:
-                key = key.replace(" ", "")
             match = (by_key.get(key) or self._glued(key)).match(squeezed, position)
             if match:
                 end = match.end()
                 hits.append(Hit(label_of[match.lastgroup], position, end))  # type: ignore[index]
         return hits
+
+
+    def _key_starts(self, squeezed: str) -> list[tuple[int, str]]:
+        """Every word start of the text where a key begins, with the key (its letters without spaces)."""
+        if self._key_table is not None:
+            found = TEXTSCAN.key_starts(squeezed, self._key_table)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        # In the padded text a match starts at the space in front of a word, which is the word's
+        # own position in `squeezed`.
+        assert self._starts is not None
+        return [(m.start(), m.group(1).replace(" ", "")) for m in self._starts.finditer(" " + squeezed)]
 
 
 class WordsOf(Protocol):

@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.moderation_bench import random_chars, random_words
+from moderation import crisis, harassment, pii
 from moderation.cli import load_eval
-from moderation import pii
-from moderation.lexicon import WORD_END
+from moderation.lexicon import WORD_END, PhraseMatcher
+from moderation.normalize import normalize
 from moderation.pii import _SEVEN_DIGITS as SEVEN_DIGITS
 from moderation.word_index import INDEX, PREFIX_LETTERS
 
@@ -192,3 +193,35 @@ def test_a_vocabulary_takes_only_words_and_known_words_only_a_vocabulary() -> No
 def test_long_text_past_the_stack_buffers() -> None:
     text = ("K i l l 3v3ry 0ne... F*ck!\nnext " * 400)[:9000]
     _check(text)
+
+
+# Every phrase matcher the stages build, and texts in their matching form (lower-case words one
+# space apart, sometimes two) made of pieces of their keys, so keys start, break off and run on.
+MATCHERS = [
+    matcher for module in (crisis, harassment) for matcher in vars(module).values() if isinstance(matcher, PhraseMatcher)
+]
+_KEY_PIECES = sorted({key[:cut] for matcher in MATCHERS for key in matcher._by_key for cut in (1, 2, 3, 4)})
+matching_forms = st.lists(
+    st.tuples(st.sampled_from([*_KEY_PIECES[::7], "f", "u", "fu", "kys", "i", ".", "12", "x"]), st.sampled_from([" ", " ", "", "  "])),
+    max_size=14,
+).map(lambda parts: "".join(piece + glue for piece, glue in parts))
+
+
+def _regex_key_starts(matcher: PhraseMatcher, text: str) -> list[tuple[int, str]]:
+    assert matcher._starts is not None
+    return [(m.start(), m.group(1).replace(" ", "")) for m in matcher._starts.finditer(" " + text)]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(matching_forms)
+def test_key_starts_find_what_the_start_scan_finds(text: str) -> None:
+    for matcher in MATCHERS:
+        assert textscan.key_starts(text, matcher._key_table) == _regex_key_starts(matcher, text)
+
+
+def test_key_starts_on_the_evaluation_set_and_noise() -> None:
+    for text in _corpus()[:3000]:
+        squeezed = normalize(text).squeezed
+        for matcher in MATCHERS:
+            expected = _regex_key_starts(matcher, squeezed) if squeezed.isascii() else None
+            assert textscan.key_starts(squeezed, matcher._key_table) == expected
