@@ -61,6 +61,7 @@ def compiled_extensions(directory: Path = HERE) -> list[Any]:
     except ImportError:
         print("peerchat: mypyc is not installed; moderation stays plain Python", file=sys.stderr)
         return []
+    remove_built(directory)
     (directory / STAMP).write_text(json.dumps(source_hashes(directory), indent=1) + "\n")
     sources = [os.path.relpath(directory / f"{name}.py") for name in MODULES]
     # The build environment holds setuptools and mypy, not the package's dependencies: their types
@@ -74,6 +75,17 @@ def compiled_extensions(directory: Path = HERE) -> list[Any]:
         # Without a C compiler the build goes on without them, and the package runs as plain Python.
         extension.optional = True
     return extensions
+
+
+def remove_built(directory: Path = HERE) -> None:
+    """Delete what an earlier build left next to the sources. The stamp is written before building,
+    and a module may fail to compile (they are optional), so an old build of it must not be there
+    to pass for a fresh one: missing, it makes the package run as plain Python."""
+    for name in (*MODULES, *C_MODULES):
+        while (path := _built_file(name, directory)) is not None:
+            path.unlink()
+    for path in directory.parent.glob("peerchat_moderation__mypyc.*"):
+        path.unlink()
 
 
 def _built_file(name: str, directory: Path) -> Path | None:

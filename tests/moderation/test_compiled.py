@@ -128,3 +128,17 @@ def test_compiled_and_plain_python_give_the_same_verdicts() -> None:
     assert len(plain) == len(texts)
     mismatches = [(t, a, b) for t, a, b in zip(texts, here, plain) if a != b]
     assert mismatches == []
+
+
+def test_a_new_build_starts_by_removing_the_old_one(tmp_path: Path) -> None:
+    # A module that then fails to compile is missing rather than an old build under a fresh stamp.
+    package = tmp_path / "moderation"
+    package.mkdir()
+    _fake_build(package)
+    group = tmp_path / f"peerchat_moderation__mypyc{EXTENSION}"
+    group.write_bytes(b"")
+    assert compiled.compiled_are_usable(package)
+    compiled.remove_built(package)
+    assert not group.exists()
+    assert not list(package.glob(f"*{EXTENSION}"))
+    assert not compiled.compiled_are_usable(package)
