@@ -122,15 +122,18 @@ class WordIndex:
             token[start:end] for start in range(size) for end in range(start + 1, min(size, start + longest) + 1)
         }
 
-    def mask_of_pieces(self, pieces: Iterable[str]) -> int:
-        """The bits of `pieces` (see `pieces`), without remembering them: they are mostly not words."""
+    def mask_of_pieces(self, pieces: frozenset[str]) -> int:
+        """The bits of `pieces` (see `pieces`), without remembering them: they are mostly not words,
+        so they are intersected with the indexed words rather than each looked up."""
         exact, prefix = self._exact, self._prefix
         mask = 0
-        for piece in pieces:
-            mask |= exact.get(piece, 0) | prefix.get(piece, 0)
-            for infix, bit in self._infixes:
-                if piece == infix:
-                    mask |= bit
+        for piece in pieces.intersection(self._exact_words):
+            mask |= exact[piece]
+        for piece in pieces.intersection(self._prefixes):
+            mask |= prefix[piece]
+        for infix, bit in self._infixes:
+            if infix in pieces:
+                mask |= bit
         return mask
 
     def known_words(self, text: str) -> frozenset[str]:

@@ -47,3 +47,13 @@ def test_an_infix_must_lie_inside_one_word():
         index.add_infixes(["two words"], index.new_bit())
     with pytest.raises(ValueError):
         index.add_prefixes(["toolong"], index.new_bit())
+
+
+def test_the_pieces_of_joined_letters_set_the_bits_of_the_words_among_them():
+    index, word, prefix, infix = _index()
+    index.add_prefixes(["suic"], prefix)
+    pieces = frozenset(index.pieces("xdiex"))
+    assert "die" in pieces and index.mask_of_pieces(pieces) == word
+    assert index.mask_of_pieces(frozenset(index.pieces("fuckx"))) == infix
+    assert index.mask_of_pieces(frozenset(index.pieces("suicx"))) == prefix
+    assert index.mask_of_pieces(frozenset(index.pieces("xyz"))) == 0
