@@ -480,11 +480,16 @@ static PyObject *digits_close(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_RETURN_FALSE;
 }
 
-/* A vocabulary: the words some stage may look a message up by, in an open-addressing table keyed
- * by the bytes of each word, so a message's words are found in it without first becoming str
- * objects. Made once per change of the vocabulary (`vocabulary`), used for every message
- * (`known_words`). Only ASCII words are kept: a non-ASCII word never occurs in ASCII text, the
- * only text known_words handles. */
+/* Tables of words keyed by their bytes (open addressing), so a text's words are found in them
+ * without first becoming str objects. Two kinds, made once and used for every message:
+ * - a vocabulary (`vocabulary`, read by `known_words`): the words some stage may look a message's
+ *   word set up by;
+ * - words looked for where a word of a text starts (`word_starts`, read by `find_word_start` and
+ *   `key_starts`): pii's street words and platform names, the phrase matchers' keys. They are the
+ *   twins of lexicon-built `(?<!\w)` + trie regexes, which `re` tries at every position whose
+ *   character could open one of the words, most positions of a long message; here only word
+ *   starts are looked at, and only those whose first two characters open some word.
+ * Only ASCII words are kept: a non-ASCII word never occurs in ASCII text, the only text read. */
 typedef struct {
     Py_hash_t hash;
     Py_ssize_t len;
@@ -494,34 +499,83 @@ typedef struct {
     uint64_t seen;             /* known_words: the generation of the last call that found it */
 } Entry;
 
+#define WORD_END_MARK '\x01' /* lexicon.WORD_END: the word before it must end there */
+#define MAX_LENGTHS 64
+
 typedef struct {
     size_t mask;
+    /* Kept for word starts only: */
+    int count_lengths;
+    Py_ssize_t lengths[MAX_LENGTHS]; /* the distinct lengths of the words, longest first */
+    unsigned char first[256];        /* 1: some word of two or more characters starts with it; 2: a one-character word is it */
+    unsigned char pairs[65536 / 8];  /* the first two characters of some word, as bits */
     Entry entries[];
-} Vocabulary;
+} WordTable;
 
 #define VOCABULARY_CAPSULE "moderation._textscan.vocabulary"
+#define WORD_STARTS_CAPSULE "moderation._textscan.word_starts"
 
-static void vocabulary_free(PyObject *capsule) {
-    Vocabulary *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
+static void table_free(PyObject *capsule) {
+    WordTable *table = PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule));
     if (table == NULL) return;
     for (size_t i = 0; i <= table->mask; i++) Py_XDECREF(table->entries[i].word);
     PyMem_Free(table);
 }
 
-/* vocabulary(words) -> an opaque table for known_words. `words`: an iterable of str. */
-static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
-    PyObject *words = PySequence_Fast(arg, "vocabulary() takes an iterable of str");
+static int is_word_char(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The table's entry for s[0:len], or NULL. */
+static Entry *find_entry(const WordTable *table, const unsigned char *s, Py_ssize_t len) {
+    Py_hash_t h = bytes_hash(s, len);
+    for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
+        const Entry *e = &table->entries[at];
+        if (e->hash == h && e->len == len && memcmp(e->data, s, (size_t)len) == 0) return (Entry *)e;
+    }
+    return NULL;
+}
+
+/* Adds one word to a table of word starts: its first characters and its length. */
+static int note_start(WordTable *table, const unsigned char *data, Py_ssize_t len) {
+    if (len == 1) {
+        table->first[data[0]] |= 2;
+    } else {
+        table->first[data[0]] |= 1;
+        unsigned pair = (unsigned)data[0] << 8 | data[1];
+        table->pairs[pair >> 3] |= (unsigned char)(1u << (pair & 7));
+    }
+    for (int k = 0; k < table->count_lengths; k++)
+        if (table->lengths[k] == len) return 0;
+    if (table->count_lengths == MAX_LENGTHS) {
+        PyErr_SetString(PyExc_ValueError, "word_starts() takes words of at most 64 different lengths");
+        return -1;
+    }
+    int k = table->count_lengths++;
+    while (k > 0 && table->lengths[k - 1] < len) {
+        table->lengths[k] = table->lengths[k - 1];
+        k--;
+    }
+    table->lengths[k] = len;
+    return 0;
+}
+
+/* A table of `arg`, an iterable of str, in a capsule named `kind`. For word starts a word ending in
+ * WORD_END_MARK must also end where a word of the text ends, and no word may be empty. */
+static PyObject *make_table(PyObject *arg, const char *kind, int starts) {
+    const char *what = starts ? "word_starts() takes an iterable of str" : "vocabulary() takes an iterable of str";
+    PyObject *words = PySequence_Fast(arg, what);
     if (words == NULL) return NULL;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(words);
     size_t size = 16;
-    while (size < (size_t)count * 2) size <<= 1;
-    Vocabulary *table = PyMem_Calloc(1, sizeof(Vocabulary) + size * sizeof(Entry));
+    while (size < (size_t)count * 2) size <<= 1; /* at most half full: probing always ends */
+    WordTable *table = PyMem_Calloc(1, sizeof(WordTable) + size * sizeof(Entry));
     if (table == NULL) {
         Py_DECREF(words);
         return PyErr_NoMemory();
     }
     table->mask = size - 1;
-    PyObject *capsule = PyCapsule_New(table, VOCABULARY_CAPSULE, vocabulary_free);
+    PyObject *capsule = PyCapsule_New(table, kind, table_free);
     if (capsule == NULL) {
         PyMem_Free(table);
         Py_DECREF(words);
@@ -530,31 +584,48 @@ static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *word = PySequence_Fast_GET_ITEM(words, i);
         if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "vocabulary() takes an iterable of str");
-            Py_DECREF(words);
-            Py_DECREF(capsule);
-            return NULL;
+            PyErr_SetString(PyExc_TypeError, what);
+            goto error;
         }
         if (!PyUnicode_IS_ASCII(word)) continue;
         const unsigned char *data = (const unsigned char *)PyUnicode_DATA(word);
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        int must_end = starts && len > 0 && data[len - 1] == WORD_END_MARK;
+        len -= must_end;
+        if (starts && len == 0) {
+            PyErr_SetString(PyExc_ValueError, "word_starts() takes no empty word");
+            goto error;
+        }
+        Entry *e = find_entry(table, data, len);
+        if (e != NULL) {
+            /* The same word twice: it need only end a word if both say so. */
+            e->must_end = e->must_end && must_end;
+            continue;
+        }
         Py_hash_t h = bytes_hash(data, len);
         size_t at = (size_t)h & table->mask;
-        int seen = 0;
-        while (table->entries[at].word != NULL) {
-            Entry *e = &table->entries[at];
-            if (e->hash == h && e->len == len && memcmp(e->data, data, (size_t)len) == 0) {
-                seen = 1;
-                break;
-            }
-            at = (at + 1) & table->mask;
-        }
-        if (seen) continue;
+        while (table->entries[at].word != NULL) at = (at + 1) & table->mask;
         Py_INCREF(word);
-        table->entries[at] = (Entry){h, len, data, word, 0, 0};
+        table->entries[at] = (Entry){h, len, data, word, must_end, 0};
+        if (starts && note_start(table, data, len) < 0) goto error;
     }
     Py_DECREF(words);
     return capsule;
+error:
+    Py_DECREF(words);
+    Py_DECREF(capsule);
+    return NULL;
+}
+
+/* vocabulary(words) -> an opaque table for known_words. */
+static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
+    return make_table(arg, VOCABULARY_CAPSULE, 0);
+}
+
+/* word_starts(words) -> an opaque table for find_word_start and key_starts. A word ending in
+ * lexicon.WORD_END must also end where a word of the text ends (a regex's \b after it). */
+static PyObject *word_starts(PyObject *Py_UNUSED(self), PyObject *arg) {
+    return make_table(arg, WORD_STARTS_CAPSULE, 1);
 }
 
 /* known_words(text, vocabulary) -> frozenset | None
@@ -568,7 +639,7 @@ static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
 static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text, *capsule;
     if (!PyArg_ParseTuple(args, "UO:known_words", &text, &capsule)) return NULL;
-    Vocabulary *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
+    WordTable *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
     if (table == NULL) return NULL;
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -579,19 +650,12 @@ static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     for (Py_ssize_t start = 0; start <= n;) {
         const unsigned char *end = memchr(s + start, ' ', (size_t)(n - start));
         Py_ssize_t stop = end == NULL ? n : end - s;
-        Py_ssize_t len = stop - start;
-        Py_hash_t h = bytes_hash(s + start, len);
-        for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
-            Entry *e = &table->entries[at];
-            if (e->hash == h && e->len == len && memcmp(e->data, s + start, (size_t)len) == 0) {
-                if (e->seen != current) {
-                    e->seen = current;
-                    if (PySet_Add(found, e->word) < 0) {
-                        Py_DECREF(found);
-                        return NULL;
-                    }
-                }
-                break;
+        Entry *e = find_entry(table, s + start, stop - start);
+        if (e != NULL && e->seen != current) {
+            e->seen = current;
+            if (PySet_Add(found, e->word) < 0) {
+                Py_DECREF(found);
+                return NULL;
             }
         }
         start = stop + 1;
@@ -599,128 +663,8 @@ static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     return found;
 }
 
-/* Words looked for where a word of the text starts (pii's street words and platform names): the
- * twin of lexicon-built `(?<!\w)` + trie regexes, which `re` must try at every position whose
- * character could open one of the words, most positions of a long message. Here only word starts
- * are looked at, and only those whose first two characters open some word. */
-#define WORD_END_MARK '\x01' /* lexicon.WORD_END: the word before it must end there */
-#define MAX_LENGTHS 64
-
-typedef struct {
-    size_t mask;
-    int count_lengths;
-    Py_ssize_t lengths[MAX_LENGTHS]; /* the distinct lengths of the words, longest first */
-    unsigned char first[256];        /* 1: some word of two or more characters starts with it; 2: a one-character word is it */
-    unsigned char pairs[65536 / 8];  /* the first two characters of some word, as bits */
-    Entry entries[];
-} WordStarts;
-
-#define WORD_STARTS_CAPSULE "moderation._textscan.word_starts"
-
-static void word_starts_free(PyObject *capsule) {
-    WordStarts *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
-    if (table == NULL) return;
-    for (size_t i = 0; i <= table->mask; i++) Py_XDECREF(table->entries[i].word);
-    PyMem_Free(table);
-}
-
-static int is_word_char(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-/* word_starts(words) -> an opaque table for find_word_start. A word ending in lexicon.WORD_END
- * must also end where a word of the text ends (a regex's \b after it). */
-static PyObject *word_starts(PyObject *Py_UNUSED(self), PyObject *arg) {
-    PyObject *words = PySequence_Fast(arg, "word_starts() takes an iterable of str");
-    if (words == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(words);
-    size_t size = 16;
-    while (size < (size_t)count * 2) size <<= 1;
-    WordStarts *table = PyMem_Calloc(1, sizeof(WordStarts) + size * sizeof(Entry));
-    if (table == NULL) {
-        Py_DECREF(words);
-        return PyErr_NoMemory();
-    }
-    table->mask = size - 1;
-    PyObject *capsule = PyCapsule_New(table, WORD_STARTS_CAPSULE, word_starts_free);
-    if (capsule == NULL) {
-        PyMem_Free(table);
-        Py_DECREF(words);
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *word = PySequence_Fast_GET_ITEM(words, i);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "word_starts() takes an iterable of str");
-            goto error;
-        }
-        /* A word that is not ASCII never occurs in ASCII text, the only text find_word_start reads. */
-        if (!PyUnicode_IS_ASCII(word)) continue;
-        const unsigned char *data = (const unsigned char *)PyUnicode_DATA(word);
-        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
-        int must_end = len > 0 && data[len - 1] == WORD_END_MARK;
-        len -= must_end;
-        if (len == 0) {
-            PyErr_SetString(PyExc_ValueError, "word_starts() takes no empty word");
-            goto error;
-        }
-        Py_hash_t h = bytes_hash(data, len);
-        size_t at = (size_t)h & table->mask;
-        while (table->entries[at].word != NULL) {
-            Entry *e = &table->entries[at];
-            if (e->hash == h && e->len == len && memcmp(e->data, data, (size_t)len) == 0) break;
-            at = (at + 1) & table->mask;
-        }
-        Entry *e = &table->entries[at];
-        if (e->word != NULL) {
-            /* The same word twice: it need only end a word if both say so. */
-            e->must_end = e->must_end && must_end;
-            continue;
-        }
-        Py_INCREF(word);
-        *e = (Entry){h, len, data, word, must_end, 0};
-        if (len == 1) {
-            table->first[data[0]] |= 2;
-        } else {
-            table->first[data[0]] |= 1;
-            unsigned pair = (unsigned)data[0] << 8 | data[1];
-            table->pairs[pair >> 3] |= (unsigned char)(1u << (pair & 7));
-        }
-        int known = 0;
-        for (int k = 0; k < table->count_lengths; k++) known |= table->lengths[k] == len;
-        if (!known) {
-            if (table->count_lengths == MAX_LENGTHS) {
-                PyErr_SetString(PyExc_ValueError, "word_starts() takes words of at most 64 different lengths");
-                goto error;
-            }
-            int k = table->count_lengths++;
-            while (k > 0 && table->lengths[k - 1] < len) {
-                table->lengths[k] = table->lengths[k - 1];
-                k--;
-            }
-            table->lengths[k] = len;
-        }
-    }
-    Py_DECREF(words);
-    return capsule;
-error:
-    Py_DECREF(words);
-    Py_DECREF(capsule);
-    return NULL;
-}
-
-/* The table's entry for s[0:len], or NULL. */
-static const Entry *find_entry(const WordStarts *table, const unsigned char *s, Py_ssize_t len) {
-    Py_hash_t h = bytes_hash(s, len);
-    for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
-        const Entry *e = &table->entries[at];
-        if (e->hash == h && e->len == len && memcmp(e->data, s, (size_t)len) == 0) return e;
-    }
-    return NULL;
-}
-
 /* The longest word of the table at s[i:], or 0. */
-static Py_ssize_t word_at(const WordStarts *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
+static Py_ssize_t word_at(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
     unsigned char opens = table->first[s[i]];
     if (!opens) return 0;
     int two = 0;
@@ -748,7 +692,7 @@ static PyObject *find_word_start(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text, *capsule;
     Py_ssize_t pos;
     if (!PyArg_ParseTuple(args, "UOn:find_word_start", &text, &capsule, &pos)) return NULL;
-    const WordStarts *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
+    const WordTable *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
     if (table == NULL) return NULL;
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -772,7 +716,7 @@ static PyObject *find_word_start(PyObject *Py_UNUSED(self), PyObject *args) {
 static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text, *capsule;
     if (!PyArg_ParseTuple(args, "UO:key_starts", &text, &capsule)) return NULL;
-    const WordStarts *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
+    const WordTable *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
     if (table == NULL) return NULL;
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
