@@ -505,6 +505,7 @@ typedef struct {
 typedef struct {
     size_t mask;
     /* Kept for word starts only: */
+    int any_must_end;
     int count_lengths;
     Py_ssize_t lengths[MAX_LENGTHS]; /* the distinct lengths of the words, longest first */
     unsigned char first[256];        /* 1: some word of two or more characters starts with it; 2: a one-character word is it */
@@ -607,6 +608,7 @@ static PyObject *make_table(PyObject *arg, const char *kind, int starts) {
         while (table->entries[at].word != NULL) at = (at + 1) & table->mask;
         Py_INCREF(word);
         table->entries[at] = (Entry){h, len, data, word, must_end, 0};
+        table->any_must_end |= must_end;
         if (starts && note_start(table, data, len) < 0) goto error;
     }
     Py_DECREF(words);
@@ -718,18 +720,23 @@ static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!PyArg_ParseTuple(args, "UO:key_starts", &text, &capsule)) return NULL;
     const WordTable *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
     if (table == NULL) return NULL;
+    Py_ssize_t longest = table->count_lengths ? table->lengths[0] : 0;
+    if (table->any_must_end || longest > MAX_LENGTHS) {
+        /* A key is read across spaces, so where a word ends is not where the key's letters end. */
+        PyErr_SetString(PyExc_ValueError, "key_starts() takes keys of at most 64 characters, none marked to end a word");
+        return NULL;
+    }
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     PyObject *found = PyList_New(0);
     if (found == NULL) return NULL;
-    Py_ssize_t longest = table->count_lengths ? table->lengths[0] : 0;
     unsigned char key[MAX_LENGTHS + 1];
     for (Py_ssize_t p = 0; p < n; p++) {
         if ((p > 0 && s[p - 1] != ' ') || s[p] == ' ' || !table->first[s[p]]) continue;
         /* The characters from p with one space skipped between any two (no key holds a space). */
         Py_ssize_t got = 0;
-        for (Py_ssize_t i = p; got < longest && got < MAX_LENGTHS && i < n; i++) {
+        for (Py_ssize_t i = p; got < longest && i < n; i++) {
             if (s[i] == ' ') {
                 if (got == 0 || s[i - 1] == ' ') break; /* two spaces: no key goes on */
                 continue;

@@ -164,6 +164,12 @@ def test_word_starts_take_only_words() -> None:
     assert textscan.find_word_start("a1 stx", table, 1) == (3, 5)
     assert textscan.find_word_start("a1 stx", table, 4) == (-1, -1)
     assert textscan.find_word_start("b a", table, -5) == (2, 3)
+    # Keys are read across spaces: a key cannot be marked to end a word, nor be longer than 64.
+    with pytest.raises(ValueError):
+        textscan.key_starts("fuck", textscan.word_starts(["fu" + WORD_END]))
+    with pytest.raises(ValueError):
+        textscan.key_starts("z" * 70, textscan.word_starts(["z" * 70]))
+    assert textscan.key_starts("z" * 64, textscan.word_starts(["z" * 64])) == [(0, "z" * 64)]
 
 
 @settings(max_examples=2000)
