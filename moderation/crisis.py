@@ -25,7 +25,7 @@ from typing import NamedTuple
 from enum import IntEnum
 
 from moderation.lexicon import Hit, PhraseMatcher, WordsOf
-from moderation.normalize import Normalized
+from moderation.normalize import Normalized, fold, squeeze
 from moderation.word_index import INDEX
 
 
@@ -75,6 +75,7 @@ FIGURATIVE = (
     "over my dead body",
     "(die|dye|dying|dyeing) (my|her|his|your|our|their) (hair|beard|eyebrows|clothes|shirt|jeans)",
     "dead (inside|serious|set|end|line|lines)",
+    "(bungee|bungy|base|cliff|ski|parachute) (jump|jumping|jumped|jumps)",
     # Spanish
     "(me muero|muero|morir|morirme|muerto|muerta|muertos|mori|me mori|me estoy muriendo|estoy muerto|estoy muerta) de "
     "(risa|hambre|sueno|ganas|verguenza|frio|calor|aburrimiento|envidia|amor|cansancio|miedo|sed|nervios)",
@@ -108,6 +109,8 @@ SAFE = (
     "(afraid|scared|terrified|worried) (of dying|to die|that im dying|im dying|i am dying|i will die|ill die)",
     "(i was|im|i am|was) (suicidal|self harming|cutting) (as a teen|as a teenager|in my teens|in my twenties|in high school|at uni|in college|years ago|for years|when i was younger|back then)",
     "suicide (prevention|hotline|helpline|awareness|lifeline|line)",
+    "(im not|i am not|not|never|wont|will not|would never|dont want to|dont wanna) (going to |gonna |)"
+    "(jump|throw myself) (off|from|in front of|under|onto|of) <HIGH_PLACE>",
     # Spanish
     "(no|ya no|nunca) (quiero|quisiera|voy a|pienso) (morir|morirme|matarme|suicidarme|hacerme dano|cortarme|quitarme la vida)",
     "(no soy|no estoy|nunca he sido) (suicida)",
@@ -288,6 +291,11 @@ GOODBYE = (
     "(adeus a todos|essa e minha ultima mensagem|esta e minha ultima mensagem|essa e a minha ultima mensagem)",
 )
 
+_HIGH_PLACE_EN = (
+    "(a |the |this |that |my |our |)(bridge|building|roof|rooftop|cliff|train|car|bus|truck|balcony|window|tower|overpass|"
+    "motorway|highway|tracks|parking garage|car park|top floor)"
+)
+
 _PILLS_EN = (
     "(pills|tablets|meds|medication|medications|sleeping pills|painkillers|paracetamol|tylenol|ibuprofen|"
     "antidepressants|insulin|xanax|oxy|oxycodone|codeine|lithium|sleeping tablets|prescription|benzos|opioids)"
@@ -311,8 +319,7 @@ METHOD = (
     "(bought|got|have|tied|tying|found) (a|the) (rope|belt) (for|to)",
     "(i bought a rope|bought a rope today|i got a rope|ive got a rope|i have a rope ready)",
     "(gun|pistol|rifle|shotgun) (and |)(its |it is |is |)(loaded|ready)",
-    "(jump|jumping|throw myself|throwing myself|leap|leaping|jump myself) (off|from|in front of|under|onto|of) "
-    "(a |the |this |that |my |our |)(bridge|building|roof|rooftop|cliff|train|car|bus|truck|balcony|window|tower|overpass|motorway|highway|tracks|parking garage|car park|top floor)",
+    "(jump|jumping|throw myself|throwing myself|leap|leaping|jump myself) (off|from|in front of|under|onto|of) <HIGH_PLACE>",
     "(step|walk|walking|stepping|lie down|lay down) (in front of|into|on) (a |the |)(train|bus|traffic|truck|car|tracks)",
     "(slit|slitting|cut|cutting|slash|slashing|open|opening) (my |open my )(wrists|wrist|throat|veins)",
     "(shoot|shooting) myself",
@@ -452,6 +459,7 @@ DISTRESS = (
 )
 
 _MACROS = {
+    "HIGH_PLACE": (_HIGH_PLACE_EN,),
     "KILL": (_KILL_EN,),
     "PILLS": (_PILLS_EN,),
     "I_WANT": (_I_WANT_EN,),
@@ -489,12 +497,30 @@ CORE_ACTIVE = (
     "(me tuer|me suicider|en finir|den finir|mettre fin a mes jours|me faire du mal|me scarifier)",
     "(me matar|me suicidar|tirar minha vida|tirar a minha vida|acabar com tudo|acabar com a minha vida|me cortar|me machucar)",
 )
+# Jumping is a method only with a high place in reach: "thinking about jumping" beside "the bridge"
+# anywhere in the message, not "thinking about jumping into the lake".
+CORE_JUMP = (
+    "(jump|jumping|throw myself|throwing myself|leap|leaping)",
+    "(tirarme|lanzarme|saltar|aventarme)",
+    "(springen|runterspringen|mich sturzen|mich runtersturzen)",
+    "(sauter|me jeter)",
+    "(pular|me jogar)",
+)
+_HIGH_PLACES = frozenset(squeeze(fold(place)[0]) for place in (
+    "bridge roof rooftop cliff balcony ledge tracks overpass tower building window parking garage "
+    "puente azotea balcón acantilado vías edificio ventana "
+    "brücke dach balkon klippe hochhaus turm fenster gleise "
+    "pont toit falaise balcon fenêtre immeuble "
+    "ponte telhado prédio viaduto janela penhasco"
+).split())
+# The word set of a message holds only words some stage asks about (see moderation.word_index).
+INDEX.add_lookups(_HIGH_PLACES)
 _BETWEEN_BLOCKERS = frozenset(
     "not dont never no nao nicht nie pas ne nunca jamais kein keine him her them you he she they it my his their "
     "didnt hadnt wont wouldnt isnt".split()
 )
 _PARTS = PhraseMatcher(
-    {"core_active": CORE_ACTIVE, "core_death": CORE_DEATH, "intent": INTENT, "desire": DESIRE}
+    {"core_active": CORE_ACTIVE, "core_death": CORE_DEATH, "core_jump": CORE_JUMP, "intent": INTENT, "desire": DESIRE}
 )
 _WINDOW = 4
 
@@ -521,7 +547,8 @@ _SIGNAL_LABELS = {"method", "goodbye", "ideation_intent", "ideation", "self_inju
 # Only these labels can change a verdict; markers such as "but" or "today" matter only beside them.
 _SIGNAL_GATE = _SIGNALS.gate(*_SIGNAL_LABELS, "distress")
 _FIGURATIVE_GATE = _FIGURATIVE.gate("figurative")
-_PARTS_GATE = _PARTS.gate("core_active", "core_death")
+_PARTS_GATE = _PARTS.gate("core_active", "core_death", "core_jump")
+_JUMP_GATE = _PARTS.gate("core_jump")
 _MARKERS_GATE = _MARKERS.gate("safe", "recovery", "current", "contrast")
 _TIMES_GATE = _TIMES.gate("time_strong", "time_weak")
 _REASON = {
@@ -540,7 +567,7 @@ _PAST_STARTS = ("wanted ", "wantd ", "thought ", "felt ", "tried ", "atempted ",
 
 def assess(message: Normalized) -> CrisisFinding:
     """Judge one normalized message for crisis signals."""
-    if not _SIGNAL_GATE.admits(message):
+    if not _SIGNAL_GATE.admits(message) and not (_JUMP_GATE.admits(message) and _high_place(message)):
         return _NONE
     glued = message.glued
     text = message.squeezed
@@ -567,7 +594,10 @@ def assess(message: Normalized) -> CrisisFinding:
     # A wish or intent followed by a death word adds only the label "ideation", so it can change
     # the verdict only when no ideation was found yet; most crisis messages spell one out.
     if composable and labels.isdisjoint(_IDEATION_LABELS):
-        composed = [c for c in _composed(text, glued) if not any(h.start < c.end and c.start < h.end for h in listed)]
+        composed = [
+            c for c in _composed(text, glued, _high_place(words))
+            if not any(h.start < c.end and c.start < h.end for h in listed)
+        ]
         if composed:
             labels.update(h.label for h in context.kept(composed))
     if not labels:
@@ -629,8 +659,14 @@ class _Context:
         return "time_strong" in times or (intent and "time_weak" in times)
 
 
-def _composed(text: str, glued: bool) -> list[Hit]:
-    """Ideation from a wish or intent closely followed by a death or self-harm term."""
+def _high_place(message: WordsOf) -> bool:
+    """Does the message name a high place (a bridge, a roof, a balcony...)?"""
+    return not _HIGH_PLACES.isdisjoint(message.gate_words)
+
+
+def _composed(text: str, glued: bool, high_place: bool = False) -> list[Hit]:
+    """Ideation from a wish or intent closely followed by a death or self-harm term, or by jumping
+    when the message names a high place."""
     parts = _PARTS.find(text, glued)
     found = []
     for i, first in enumerate(parts):
@@ -640,7 +676,11 @@ def _composed(text: str, glued: bool) -> list[Hit]:
             gap = text[first.end : second.start]
             if gap.count(" ") > _WINDOW or "." in gap or "#" in gap:
                 break
-            if second.label == "core_active" or (second.label == "core_death" and first.label == "desire"):
+            if (
+                second.label == "core_active"
+                or (second.label == "core_death" and first.label == "desire")
+                or (second.label == "core_jump" and high_place)
+            ):
                 if _BETWEEN_BLOCKERS.isdisjoint(gap.split()) and not _negated(text, first.start):
                     found.append(Hit("ideation", first.start, second.end))
                 break

@@ -132,3 +132,22 @@ def test_a_recent_attempt_is_never_recovery_talk():
     # "yesterday" marks it as now: a moderator must check in even though the author says they are here.
     assert risk("I tried to kill myself yesterday but I'm still here") is not Risk.NONE
     assert risk("I tried to kill myself years ago but I'm still here") is Risk.NONE
+
+
+@pytest.mark.parametrize("text", [
+    "standing on the roof again thinking about jumping",
+    "i keep wanting to jump. the balcony is right there",
+    "ich will springen, die Brücke ist ganz nah",
+])
+def test_jumping_is_a_crisis_with_a_high_place_in_the_message(text):
+    assert risk(text) is not Risk.NONE
+
+
+@pytest.mark.parametrize("text", [
+    "thinking about jumping into the lake this summer",
+    "I want to jump on the trampoline with the kids",
+    "we went bungee jumping off a bridge in New Zealand",
+    "I'm not going to jump off the bridge, I just needed to say how bad it got",
+])
+def test_jumping_without_a_high_place_or_for_fun_is_not(text):
+    assert risk(text) is Risk.NONE
