@@ -274,7 +274,6 @@ class PhraseMatcher:
                 hits.append(Hit(label_of[match.lastgroup], position, end))  # type: ignore[index]
         return hits
 
-
     def _key_starts(self, squeezed: str) -> list[tuple[int, str]]:
         """Every word start of the text where a key begins, with the key (its letters without spaces)."""
         if self._key_table is not None:

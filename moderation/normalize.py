@@ -174,8 +174,8 @@ class Normalized:
     (homoglyphs, leetspeak, spaced-out letters); `glued` that spaced-out letters were joined, so
     word boundaries inside the joined run are lost: phrases may run together there. `gate_words`
     is what the gates look words up in: `words`, plus every piece of the joined letters that is in
-    the vocabulary when `glued`, since any piece may be a word run together with others ("kilmyself"); their bits are
-    in `mask` too.
+    the vocabulary when `glued`, since any piece may be a word run together with others
+    ("kilmyself"); their bits are in `mask` too.
     """
 
     __slots__ = ("display", "spaced", "folded", "squeezed", "words", "mask", "obfuscated", "glued", "gate_words")

@@ -170,23 +170,26 @@ _STREET_STOP = frozenset(
     "the a an down up to of in on my your across along miles mile km minutes min blocks block steps hours times days "
     "from off this that over around past by and or at".split()
 )
-# A number starts an address: `\d(?<!\w\d)` is `\b\d` written digit first, so that the engine jumps
-# from digit to digit instead of trying every position (a long message has a thousand).
 _STREET_WORDS_EN = (
     "street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|crescent|square|"
     "sq|parkway|pkwy|highway|hwy|circle|cir|grove|gardens"
 )
+# A number starts an address: `\d(?<!\w\d)` is `\b\d` written digit first, so that the engine jumps
+# from digit to digit instead of trying every position (a long message has a thousand).
 _ADDRESS_EN = re.compile(
     r"\d(?<!\w\d)\d{0,4}[A-Za-z]?,?\s+((?:[A-Za-z][\w'.-]*\s+){1,4})(?:" + _STREET_WORDS_EN + r")\b\.?"
     r"(?:,?\s*(?:apt|apartment|unit|flat|suite|#)\.?\s*\w+)?",
     re.IGNORECASE,
 )
 # A street word then a number, or a number then a street word; the street words as a trie.
-_NAME_FIRST_STREETS = "calle c/ avenida avda avda. av. plaza pza pza. paseo camino carrera rua travessa praça praca alameda estrada"
+_NAME_FIRST_STREETS = (
+    "calle c/ avenida avda avda. av. plaza pza pza. paseo camino carrera rua travessa praça praca alameda estrada"
+)
 _NUMBER_FIRST_STREETS = "rue avenue boulevard bd place chemin allée allee impasse quai cours"
 _ADDRESS_OTHER = re.compile(_starting_with(
     r"aceprt\d",
-    r"(?<!\w)(?:" + trie_regex(_NAME_FIRST_STREETS.split()) + r")\s+[\w\s.'-]{2,40}?,?\s*(?:n[ºo°.]\s*)?\d{1,5}[A-Za-z]?\b"
+    r"(?<!\w)(?:" + trie_regex(_NAME_FIRST_STREETS.split()) + r")"
+    r"\s+[\w\s.'-]{2,40}?,?\s*(?:n[ºo°.]\s*)?\d{1,5}[A-Za-z]?\b"
     r"|\d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\s+"
     r"(?:" + "|".join(_NUMBER_FIRST_STREETS.split()) + r")\s+"
     r"(?:de\s+la\s+|du\s+|des\s+|de\s+l'|de\s+|d')?[\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+){0,3}",

@@ -140,11 +140,14 @@ def test_a_name_before_a_contact_is_found_from_where_it_must_start(text, end):
 # between them, so that the address patterns match often and in many ways.
 ADDRESS_PIECES = [
     *pii._STREET_WORDS_EN.split("|"), *pii._NAME_FIRST_STREETS.split(), *pii._NUMBER_FIRST_STREETS.split(),
-    "Main", "de", "la", "bis", "ter", "n.", "nº", "no", "°", "12", "7", "221b", "1500", "x", "apt", "#4", "the", "St", "RUE",
-    "Calle", "C/", "AV.", "_", "é",
+    "Main", "de", "la", "bis", "ter", "n.", "nº", "no", "°", "12", "7", "221b", "1500", "x", "apt", "#4", "the",
+    "St", "RUE", "Calle", "C/", "AV.", "_", "é",
 ]
 address_texts = st.lists(
-    st.tuples(st.sampled_from(ADDRESS_PIECES), st.sampled_from([" ", " ", "  ", ", ", "\n", "-", ".", "", "'", "!", "/"])),
+    st.tuples(
+        st.sampled_from(ADDRESS_PIECES),
+        st.sampled_from([" ", " ", "  ", ", ", "\n", "-", ".", "", "'", "!", "/"]),
+    ),
     max_size=12,
 ).map(lambda parts: "".join(piece + glue for piece, glue in parts))
 

@@ -204,11 +204,17 @@ def test_long_text_past_the_stack_buffers() -> None:
 # Every phrase matcher the stages build, and texts in their matching form (lower-case words one
 # space apart, sometimes two) made of pieces of their keys, so keys start, break off and run on.
 MATCHERS = [
-    matcher for module in (crisis, harassment) for matcher in vars(module).values() if isinstance(matcher, PhraseMatcher)
+    matcher
+    for module in (crisis, harassment)
+    for matcher in vars(module).values()
+    if isinstance(matcher, PhraseMatcher)
 ]
 _KEY_PIECES = sorted({key[:cut] for matcher in MATCHERS for key in matcher._by_key for cut in (1, 2, 3, 4)})
 matching_forms = st.lists(
-    st.tuples(st.sampled_from([*_KEY_PIECES[::7], "f", "u", "fu", "kys", "i", ".", "12", "x"]), st.sampled_from([" ", " ", "", "  "])),
+    st.tuples(
+        st.sampled_from([*_KEY_PIECES[::7], "f", "u", "fu", "kys", "i", ".", "12", "x"]),
+        st.sampled_from([" ", " ", "", "  "]),
+    ),
     max_size=14,
 ).map(lambda parts: "".join(piece + glue for piece, glue in parts))
 

@@ -22,7 +22,7 @@ def test_whole_words_and_infixes_set_their_bits():
 
 
 def test_a_message_is_described_by_the_words_looked_for_only():
-    index, word, prefix, infix = _index()
+    index, word, _, _ = _index()
     index.add_lookups(["want", "insta"])
     assert index.vocabulary == {"die", "pils", "want", "insta"}
     # "want" has no bit but is asked about; "i" and "to" nobody asks about.
