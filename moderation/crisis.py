@@ -76,6 +76,7 @@ FIGURATIVE = (
     "(die|dye|dying|dyeing) (my|her|his|your|our|their) (hair|beard|eyebrows|clothes|shirt|jeans)",
     "dead (inside|serious|set|end|line|lines)",
     "(bungee|bungy|base|cliff|ski|parachute) (jump|jumping|jumped|jumps)",
+    "(jump|jumping) (start|started|starting|the queue|at the chance|into the weekend)",
     # Spanish
     "(me muero|muero|morir|morirme|muerto|muerta|muertos|mori|me mori|me estoy muriendo|estoy muerto|estoy muerta) de "
     "(risa|hambre|sueno|ganas|verguenza|frio|calor|aburrimiento|envidia|amor|cansancio|miedo|sed|nervios)",
@@ -109,6 +110,9 @@ SAFE = (
     "(afraid|scared|terrified|worried) (of dying|to die|that im dying|im dying|i am dying|i will die|ill die)",
     "(i was|im|i am|was) (suicidal|self harming|cutting) (as a teen|as a teenager|in my teens|in my twenties|in high school|at uni|in college|years ago|for years|when i was younger|back then)",
     "suicide (prevention|hotline|helpline|awareness|lifeline|line)",
+    "(je pense|jai pense|je pense souvent|je pense tout le temps|je pense beaucoup|je songe|je reve) au suicide (de|du|des|d|assiste)",
+    "(penso|eu penso|pensei|to pensando|estou pensando|ando pensando|fico pensando) (em|no) suicidio (do|da|de|dos|das|assistido)",
+    "(pienso|he pensado|estoy pensando|sigo pensando) en el suicidio (de|del|asistido)",
     "(im not|i am not|not|never|wont|will not|would never|dont want to|dont wanna) (going to |gonna |)"
     "(jump|throw myself) (off|from|in front of|under|onto|of) <HIGH_PLACE>",
     # Spanish
@@ -147,12 +151,12 @@ _KILL_EN = (
 
 IDEATION_INTENT = (
     "<INTENT> <KILL>",
-    "(tonights|tonight is|todays|today is|tomorrows|tomorrow is|this is) the (night|day) (i|that i|ill|i will|im going to|im gonna) "
-    "(end it|end it all|end things|end my life|kill myself|die)",
-    # Planning the act, not a day: "planning how i'd do it"; a time with it makes it a plan.
+    "(tonights|tonight is|todays|today is|tomorrows|tomorrow is) the (night|day) (i|that i|ill|i will|im going to|im gonna) "
+    "(end it|end it all|end things|end my life|kill myself)",
+    # Planning the act, not a day; a time with it makes it a plan. ("Where I'll die" is also
+    # hospice planning, and "how I'd do it" anything: the second is only a warning sign.)
     "(planning|planned|plan|figured out|figuring out|worked out|working out|decided) (how|when|where) (id|i would|ill|i will|im going to|im gonna) "
-    "(end it|kill myself|end my life|die)",
-    "(planning|planned|been planning|plan) (how|when|where) (id|i would) do it",
+    "(end it|kill myself|end my life)",
     "(me voy a|voy a|estoy decidido a|estoy decidida a|he decidido) (matar|matarme|suicidar|suicidarme|quitarme la vida|acabar con mi vida|morir)",
     "(ich werde|werde ich|ich bringe|ich bring|habe beschlossen) (mich umbringen|mich um|mir das leben nehmen|sterben|es beenden)",
     "(je vais|jai decide de|je compte) (me tuer|me suicider|en finir|mettre fin a mes jours|mourir)",
@@ -190,21 +194,22 @@ IDEATION = (
     "(nobody|no one|noone) would (even |)(miss me|notice|care) (if i (died|was gone|were gone|disappeared|killed myself|was dead)|)",
     "(life|my life) (isnt|is not) worth living",
     # "everyone would be fine if i just wasnt here": the wish to be absent, said about others.
-    "(everyone|everybody|they|theyd|theyll|my family|the world|people|my kids|my parents|my friends) (would |will |d |)(all |)be (fine|better|happier|okay|ok) "
-    "(without me|if i (just |)(wasnt|werent) (here|around|alive)|if i (was|were) gone|if i disappeared|when im gone|once im gone)",
-    "(want|wanna|wish|need) (my life|life|it all|all of it) to (be over|end|stop)",
-    "(want|wanna|wish|need) everything to (be over|end)",
+    "(everyone|everybody|they|theyd|my family|the world|people|my kids|my parents|my friends) (would |d |)(all |)be (fine|better|happier|okay|ok) "
+    "(if i (just |)(wasnt|werent) (here|around|alive)|if i (was|were) gone|if i disappeared|once im gone)",
+    "(want|wanna|wish) (my life|this life|life|it all|all of it) to (be over|end)",
+    # Surviving regretted: "I wish I hadn't survived".
+    "wish i (hadnt|had not|didnt|did not) (survive|survived|make it|made it|wake up|woken up|been saved|been found)",
     "(life|my life) (is|feels) (worthless|pointless|meaningless) (and|.) i (want|wish|need) it (to be over|to end|over|gone)",
     # Death as the way out.
     "(no|cant see a|dont see a|cant see any|dont see any|there is no|theres no|only|the only|no other) way out (except|but|other than|besides) "
     "(dying|death|suicide|killing myself|ending it|to die|ending my life)",
     "(death|dying|suicide|killing myself|ending it|ending my life) (is|seems|seems like|feels like|looks like) (the|my) only way out",
     # Wanting to be gone, not needing to be ("I need to be gone by six").
-    "(want to|wanna|wanted to|just want to|really want to|wish i could|wish i was|wish i were) (just |)be gone",
-    "(imagining|imagine|picturing|fantasizing about|fantasize about|dreaming about|daydreaming about) my (own |)funeral",
     "no (point|reason|sense) in (me |my |)(being alive|living|existing|staying alive|going on)",
     "(tired|sick) of (living|being alive|life)",
     # Spanish
+    "(pienso|he pensado|estoy pensando|sigo pensando) en el suicidio",
+    "(ich denke|denke|ich denke oft|ich denke standig) (an|uber) (selbstmord|suizid)",
     "(quiero|quisiera|deseo|tengo ganas de|ganas de|me gustaria|pienso en|he pensado en|estoy pensando en|pensando en|intente|trate de) "
     "(morir|morirme|matarme|suicidarme|quitarme la vida|desaparecer para siempre|acabar con mi vida|acabar con todo|terminar con mi vida|dejar de existir|no despertar|no despertar mas)",
     "me quiero (morir|matar|suicidar)",
@@ -243,7 +248,7 @@ IDEATION = (
     "(morrer|me matar|me suicidar|tirar minha vida|tirar a minha vida|tirar minha propria vida|acabar com a minha vida|acabar com minha vida|"
     "acabar com tudo|sumir pra sempre|sumir para sempre|desaparecer para sempre|nao acordar mais|nao acordar|deixar de existir)",
     "(nao quero|eu nao quero) mais (viver|existir|estar aqui|acordar)",
-    "(penso|eu penso|pensei|to pensando|estou pensando|ando pensando|fico pensando) (em|no) (suicidio|me matar|me suicidar|acabar com tudo)",
+    "(penso|eu penso|pensei|to pensando|estou pensando|ando pensando|fico pensando) (em|no) (suicidio|me matar|me suicidar)",
     "(todos|minha familia|o mundo|todo mundo|meus filhos) (estariam|estaria|ficariam|ficaria) melhor sem mim",
     "(pensamentos|ideias) (suicidas|de suicidio)",
     "(estou|me sinto|to|ando) suicida",
@@ -282,9 +287,6 @@ GOODBYE = (
     "by the time (you|anyone|someone) (read|reads) this",
     "(tell|please tell) my (mom|mum|dad|family|kids|sister|brother|wife|husband|parents|son|daughter) (i love|that i love|im sorry|i am sorry)",
     "(thank you|thanks) (all |everyone |guys |so much |)for everything(.|) (goodbye|bye|i love you all|goodbye everyone|bye everyone)",
-    "(something|things|anything) to remember me by",
-    "(if|in case) im (gone|dead|not here|not alive) (by morning|by tomorrow|in the morning|tomorrow)",
-    "(letters|notes|a letter|a note) (to|for) (everyone|everybody|all the people|the people|all of you|those) (i love|i care about)",
     "(adios a todos|este es mi ultimo mensaje|esto es una despedida|esto es un adios)",
     "(lebt wohl|das ist mein abschied|dies ist meine letzte nachricht|das ist meine letzte nachricht)",
     "(adieu a tous|adieu tout le monde|cest mon dernier message|ceci est mon dernier message)",
@@ -292,8 +294,34 @@ GOODBYE = (
 )
 
 _HIGH_PLACE_EN = (
-    "(a |the |this |that |my |our |)(bridge|building|roof|rooftop|cliff|train|car|bus|truck|balcony|window|tower|overpass|"
-    "motorway|highway|tracks|parking garage|car park|top floor)"
+    "(a |the |this |that |my |our |)(bridge|building|roof|rooftop|cliff|balcony|window|tower|overpass|"
+    "parking garage|car park|top floor|tracks)"
+)
+
+# Warning signs: said by people close to ending their life, but also, more often, in ordinary talk
+# (decluttering, moving, a grief exercise, health anxiety). One alone is only distress (a doubt that
+# the strictest rooms hold for review); two together, or one with distress or another signal, ask a
+# moderator to check in. The message stays visible: no time ("this weekend") makes them a plan.
+WARNING = (
+    "(it wasnt|it was not|its not|it is not|it isnt) (anyones|anybodys|anyone elses|your|their) fault",
+    "(im going to|im gonna|going to|gonna|i will|ill) do it (tonight|tomorrow|this weekend)",
+    "(it will|itll|it is going to|its going to|it might|it could) be (tonight|tomorrow|this weekend)",
+    "(wishing|wish|hoping|hope|praying) (it|that) (would|will|could) (happen|come) (soon|sooner|already|)",
+    "(gave|giving|give|given|started giving) away (my|all my) (things|stuff|belongings|pets|cat|dog|possessions)",
+    "(gave|giving|give|given|started giving) (my|all my) (things|stuff|belongings|possessions) away",
+    "(wont|will not|dont|do not) need (it|them|this|that|anything|any of it) where im going",
+    "(something|things|anything) to remember me by",
+    "(if|in case) im (gone|dead|not here|not alive) (by morning|by tomorrow|in the morning|tomorrow)",
+    "(in case|if) i (dont|do not|never) wake up (tomorrow|in the morning|again)",
+    "(letters|notes|a letter|a note) (to|for) (everyone|everybody|all the people|the people|all of you|those) (i love|i care about)",
+    "(imagining|imagine|picturing|fantasizing about|fantasize about|dreaming about|daydreaming about) my (own |)funeral",
+    # Wanting to be gone ("before the landlord comes"), planning how one would do it (an interview),
+    # goodbye letters (to alcohol, in rehab; to colleagues) are as often ordinary as not.
+    "(want to|wanna|wanted to|just want to|really want to|wish i could|wish i was|wish i were) (just |)be gone",
+    "(planning|planned|been planning|plan) (how|when|where) (id|i would) do it",
+    "(left|leaving|wrote|writing) (a letter|letters|a note|notes) for (each of |all of |)(my kids|my children|my family|my wife|my husband|my parents|everyone)",
+    "(wrote|written|writing|left|finished|finishing) (my |a |the |)(goodbye|farewell|last) (note|letter|notes|letters)",
+    "(goodbye letter|goodbye note)",
 )
 
 _PILLS_EN = (
@@ -319,7 +347,10 @@ METHOD = (
     "(bought|got|have|tied|tying|found) (a|the) (rope|belt) (for|to)",
     "(i bought a rope|bought a rope today|i got a rope|ive got a rope|i have a rope ready)",
     "(gun|pistol|rifle|shotgun) (and |)(its |it is |is |)(loaded|ready)",
-    "(jump|jumping|throw myself|throwing myself|leap|leaping|jump myself) (off|from|in front of|under|onto|of) <HIGH_PLACE>",
+    "(jump|jumping|throw myself|throwing myself|leap|leaping|jump myself) (off|from|of) <HIGH_PLACE>",
+    "(jump|jumping|throw myself|throwing myself|leap|leaping|jump myself) (in front of|under) "
+    "(a |the |this |that |)(train|car|bus|truck|lorry|tram|traffic)",
+    "(jump|jumping|throw myself|throwing myself|leap|leaping|jump myself) (onto|on|in front of) (the |)(tracks|motorway|highway)",
     "(step|walk|walking|stepping|lie down|lay down) (in front of|into|on) (a |the |)(train|bus|traffic|truck|car|tracks)",
     "(slit|slitting|cut|cutting|slash|slashing|open|opening) (my |open my )(wrists|wrist|throat|veins)",
     "(shoot|shooting) myself",
@@ -331,7 +362,8 @@ METHOD = (
     "(crash|drive|driving) my car (into|off) (a |the |)(wall|tree|bridge|cliff|river|lake|traffic)",
     "(drink|drinking) (bleach|antifreeze)",
     "(lethal|fatal|deadly) dose",
-    "how (many|much) (of |)(my |the |these |those |)<PILLS> (it would take|it takes|it will take|would it take to|it would take to) (to die|to kill me|to overdose|to end it|)",
+    "how (many|much) (of |)(my |the |these |those |)<PILLS> (it would take|it takes|it will take|would it take) "
+    "(to die|to kill me|to kill myself|to overdose|to od|to end it|to not wake up|to be fatal|to be lethal)",
     "how (many|much) (pills|tablets|paracetamol|tylenol|ibuprofen|of these|of my meds|insulin|xanax|sleeping pills|meds|medication) "
     "(would it take|does it take|would kill|will kill|to die|to kill myself|until i die|to overdose|to od|is lethal|is fatal|would be lethal|would be fatal)",
     "(painless|quickest|easiest|fastest|best|surest|quietest|least painful|most painless) (way|ways|method|methods) (to|of) "
@@ -339,12 +371,9 @@ METHOD = (
     "(how to|how do i|how can i|how could i|ways to|best way to) (kill myself|end my life|commit suicide|die painlessly|hang myself|overdose|od)",
     "(i have|ive got|i got|got|i made|ive made|made) (a|the|my) plan (to|for|and)",
     "(i have a plan|i have a plan now|ive planned it|i have it planned|i have everything planned|everything is planned|its all planned)",
-    "(wrote|written|writing|left|finished|finishing) (my |a |the |)(suicide|goodbye|farewell|last) (note|letter|notes|letters)",
-    "(suicide note|suicide letter|goodbye letter|goodbye note)",
-    "(gave|giving) away (my|all my) (things|stuff|belongings|pets|cat|dog|possessions)",
-    "(gave|giving|give|given|started giving) (my|all my) (things|stuff|belongings|possessions) away",
+    "(suicide note|suicide letter|suicide notes|suicide letters)",
     "(take|taking|swallow|swallowing|down|downing|took|swallowed) (everything|all the pills|all the meds|all the tablets|every pill) "
-    "(in|from) (the|my) (medicine cabinet|cabinet|medicine drawer|drawer|bathroom|house|bottle)",
+    "(in|from) (the|my) (medicine cabinet|medicine drawer|medicine box|pill box|pill bottle)",
     "(going to|gonna|want to|will|planning to|plan to|about to|ready to|decided to|i will) (overdose|od)",
     "(overdose|od) (tonight|today|tomorrow|now|this weekend)",
     "(already |)(took|taken|swallowed) (all|all of|the whole bottle of|the whole box of) (my |the |)<PILLS>",
@@ -442,8 +471,7 @@ RECOVERY = (
 )
 
 CURRENT = (
-    "(again|right now|tonight|last night|this morning|earlier today|today|yesterday|the other day|last week|this week|"
-    "a few days ago|few days ago|days ago|relapsed|relapse|still|anymore|any more|otra vez|de nuevo|"
+    "(again|right now|tonight|last night|this morning|earlier today|today|yesterday|the other day|last week|relapsed|relapse|still|anymore|any more|otra vez|de nuevo|"
     "todavia|wieder|schon wieder|immer noch|encore|toujours|de novo|outra vez|ainda|lately|these days|recently)",
 )
 
@@ -500,24 +528,24 @@ CORE_ACTIVE = (
 # Jumping is a method only with a high place in reach: "thinking about jumping" beside "the bridge"
 # anywhere in the message, not "thinking about jumping into the lake".
 CORE_JUMP = (
-    "(jump|jumping|throw myself|throwing myself|leap|leaping)",
-    "(tirarme|lanzarme|saltar|aventarme)",
-    "(springen|runterspringen|mich sturzen|mich runtersturzen)",
-    "(sauter|me jeter)",
-    "(pular|me jogar)",
+    "(jump|jumping|throw myself|throwing myself)",
+    "(tirarme|lanzarme|aventarme)",
+    "(runterspringen|mich sturzen|mich runtersturzen)",
+    "(me jeter)",
+    "(me jogar|me atirar)",
 )
 _HIGH_PLACES = frozenset(squeeze(fold(place)[0]) for place in (
-    "bridge roof rooftop cliff balcony ledge tracks overpass tower building window parking garage "
-    "puente azotea balcón acantilado vías edificio ventana "
-    "brücke dach balkon klippe hochhaus turm fenster gleise "
-    "pont toit falaise balcon fenêtre immeuble "
-    "ponte telhado prédio viaduto janela penhasco"
+    "bridge roof rooftop cliff balcony ledge tracks overpass "
+    "puente azotea balcón acantilado vías "
+    "brücke dach balkon klippe hochhaus gleise "
+    "pont toit falaise balcon "
+    "ponte telhado viaduto penhasco"
 ).split())
 # The word set of a message holds only words some stage asks about (see moderation.word_index).
 INDEX.add_lookups(_HIGH_PLACES)
 _BETWEEN_BLOCKERS = frozenset(
     "not dont never no nao nicht nie pas ne nunca jamais kein keine him her them you he she they it my his their "
-    "didnt hadnt wont wouldnt isnt".split()
+    "didnt hadnt wont wouldnt isnt who".split()
 )
 _PARTS = PhraseMatcher(
     {"core_active": CORE_ACTIVE, "core_death": CORE_DEATH, "core_jump": CORE_JUMP, "intent": INTENT, "desire": DESIRE}
@@ -532,6 +560,7 @@ _SIGNALS = PhraseMatcher(
         "ideation_intent": IDEATION_INTENT,
         "ideation": IDEATION,
         "self_injury": SELF_INJURY,
+        "warning": WARNING,
         "distress": DISTRESS,
     },
     _MACROS,
@@ -543,7 +572,9 @@ _MARKERS = PhraseMatcher(
 )
 # Times are matched on their own, so a time inside a signal phrase ("mich heute Nacht umbringen") counts.
 _TIMES = PhraseMatcher({"time_strong": TIME_STRONG, "time_weak": TIME_WEAK})
-_SIGNAL_LABELS = {"method", "goodbye", "ideation_intent", "ideation", "self_injury"}
+_SIGNAL_LABELS = {"method", "goodbye", "ideation_intent", "ideation", "self_injury", "warning"}
+# A time makes a plan of these; a method holds anyway, and a warning sign with a time is still only a sign.
+_PLANNABLE = frozenset({"goodbye", "ideation_intent", "ideation", "self_injury"})
 # Only these labels can change a verdict; markers such as "but" or "today" matter only beside them.
 _SIGNAL_GATE = _SIGNALS.gate(*_SIGNAL_LABELS, "distress")
 _FIGURATIVE_GATE = _FIGURATIVE.gate("figurative")
@@ -554,6 +585,7 @@ _TIMES_GATE = _TIMES.gate("time_strong", "time_weak")
 _REASON = {
     "method": "self_harm_method",
     "goodbye": "self_harm_goodbye",
+    "warning": "self_harm_warning_sign",
     "ideation_intent": "self_harm_ideation",
     "ideation": "self_harm_ideation",
     "self_injury": "self_harm_self_injury",
@@ -563,6 +595,12 @@ _IDEATION_LABELS = frozenset({"ideation", "ideation_intent"})
 _SENTENCE_MARK = re.compile(r"\.")
 # How a signal told in the past begins (squeezed forms: "wanted" is "wanted", "felt" is "felt").
 _PAST_STARTS = ("wanted ", "wantd ", "thought ", "felt ", "tried ", "atempted ", "was ", "were ")
+# Recovery markers that say how one is now, which a "but" turns toward ("but I'm glad I stayed");
+# not those that only name recovery ("but getting help never worked", "but I survived").
+_DOING_WELL = (
+    "glad ", "grateful ", "im safe", "i am safe", "im ok", "im okay", "doing beter", "much beter", "fel beter",
+    "beter now", "therapy helped",
+)
 
 
 def assess(message: Normalized) -> CrisisFinding:
@@ -600,10 +638,13 @@ def assess(message: Normalized) -> CrisisFinding:
         ]
         if composed:
             labels.update(h.label for h in context.kept(composed))
+    if labels == {"warning"} and not distress and sum(h.label == "warning" for h in kept) < 2:
+        # One warning sign alone: a doubt, not an alert (see WARNING).
+        return CrisisFinding(distress=True)
     if not labels:
         return CrisisFinding(distress=distress) if distress else _NONE
     reasons = {_REASON[label] for label in labels}
-    if labels != {"method"} and context.plan("ideation_intent" in labels):
+    if not labels.isdisjoint(_PLANNABLE) and context.plan("ideation_intent" in labels):
         reasons.add("self_harm_plan")
         risk = Risk.METHOD
     else:
@@ -700,8 +741,8 @@ def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int], text: 
     recovery marker in its sentence with no contrast word or "current" marker to revive it?
 
     A contrast word revives a signal after it ("I used to cut, but last night I did"). After a
-    signal told in the past it turns the other way, toward recovery ("I wanted to die too, but I'm
-    glad I stayed"), so there it revives nothing."""
+    signal told in the past, followed by how one is now, it turns the other way, toward recovery
+    ("I wanted to die too, but I'm glad I stayed"), so there it revives nothing."""
     if any(m.label == "safe" and m.start <= signal.start and m.end >= signal.end for m in markers):
         return True
     sentence = bisect_left(sentence_ends, signal.start)
@@ -714,7 +755,9 @@ def _cancelled(signal: Hit, markers: list[Hit], sentence_ends: list[int], text: 
     for marker in same:
         if marker.label != "recovery":
             continue
-        if marker.start > signal.start and text.startswith(_PAST_STARTS, signal.start):
+        if marker.start > signal.start and text.startswith(_PAST_STARTS, signal.start) and text.startswith(
+            _DOING_WELL, marker.start
+        ):
             return True
         low, high = (marker.end, signal.start) if marker.start < signal.start else (signal.end, marker.start)
         if not any(h.label == "contrast" and low <= h.start < high for h in same):

@@ -87,12 +87,11 @@ def test_distress_is_only_a_doubt():
     "my life feels meaningless and i want it to end",
     "i don't see any way out but death",
     "suicide feels like the only way out now",
-    "i keep picturing my own funeral",
+    "i keep picturing my own funeral and wishing it would happen soon",
     "i wish i could be gone",
     "je pense tout le temps à me suicider",
     "fico pensando em suicídio",
-    "I'm leaving things for people, something to remember me by",
-    "I wrote letters to the people I love",
+    "I wrote letters to the people I love. it wasn't anyone's fault",
 ])
 def test_ideation_in_other_words(text):
     assert risk(text) is Risk.IDEATION
@@ -100,10 +99,8 @@ def test_ideation_in_other_words(text):
 
 @pytest.mark.parametrize("text", [
     "today is the day i end it",
-    "been planning how i'd do it, this saturday",
-    "I'm going to swallow everything in the bathroom cabinet",
+    "I'm going to swallow everything in the medicine cabinet",
     "i checked how much of my insulin it would take to die",
-    "I started giving all my belongings away",
     "ich habe die Pillen bereits gehortet",
 ])
 def test_method_or_plan_in_other_words(text):
@@ -123,9 +120,31 @@ def test_not_a_crisis_in_other_words(text):
     assert risk(text) is Risk.NONE
 
 
-def test_being_gone_by_a_time_is_a_goodbye():
-    finding = assess(normalize("in case i'm dead by tomorrow, thank you all"))
-    assert "self_harm_goodbye" in finding.reasons and finding.risk is Risk.METHOD  # "tomorrow" makes it a plan
+@pytest.mark.parametrize("text", [
+    "in case i'm dead by tomorrow, thank you all",
+    "I started giving all my belongings away this weekend",
+    "at 3am I keep picturing my own funeral",
+    "something to remember me by, I left it with my sister",
+    "been planning how i'd do it, this saturday",
+    "finished my goodbye letters tonight",
+])
+def test_one_warning_sign_alone_is_only_a_doubt(text):
+    # Far more often ordinary talk (decluttering, moving, health anxiety, a grief exercise) than a
+    # crisis: the strictest rooms hold it for review, the others let it through.
+    finding = assess(normalize(text))
+    assert finding.risk is Risk.NONE and finding.distress
+
+
+@pytest.mark.parametrize("text", [
+    "giving my things away so my kids have something to remember me by",
+    "I wrote goodbye letters. I'm going to do it tomorrow",
+    "if I'm not here tomorrow, it wasn't anyone's fault",
+    "I can't go on anymore. I started giving all my stuff away",
+])
+def test_warning_signs_together_alert_a_moderator_but_never_hold(text):
+    # Two signs, or one with distress: a check-in, the message shown; a time makes no plan of them.
+    finding = assess(normalize(text))
+    assert "self_harm_warning_sign" in finding.reasons and finding.risk is Risk.IDEATION
 
 
 def test_a_recent_attempt_is_never_recovery_talk():
@@ -137,7 +156,7 @@ def test_a_recent_attempt_is_never_recovery_talk():
 @pytest.mark.parametrize("text", [
     "standing on the roof again thinking about jumping",
     "i keep wanting to jump. the balcony is right there",
-    "ich will springen, die Brücke ist ganz nah",
+    "ich will mich runterstürzen, die Brücke ist ganz nah",
 ])
 def test_jumping_is_a_crisis_with_a_high_place_in_the_message(text):
     assert risk(text) is not Risk.NONE
@@ -151,3 +170,37 @@ def test_jumping_is_a_crisis_with_a_high_place_in_the_message(text):
 ])
 def test_jumping_without_a_high_place_or_for_fun_is_not(text):
     assert risk(text) is Risk.NONE
+
+
+@pytest.mark.parametrize("text", [
+    # Found by an adversarial review of this session's rules; each was escalated or held.
+    "how much insulin it takes to cover a slice of cake",
+    "how many painkillers it would take to get through a flare like this",
+    "my kids will be fine without me for the weekend, respite care starts friday",
+    "I need everything to end up in boxes by Friday",
+    "je vais sauter le dîner ce soir, je regarde par la fenêtre",
+    "need to jump start the car, it's parked by the building",
+    "Je pense au suicide de mon père tous les jours",
+    "penso no suicídio do meu irmão",
+    "The villain says 'tonight is the night I die' and survives the whole film",
+    "Had to jump onto the bus as it was pulling away, knee brace and all",
+    "Movers tomorrow. Taking everything from the bathroom in one box",
+    "This week is 2 years since I tried to kill myself, and I'm so glad I'm still here",
+    "Car battery died again. I need to jump start it, it's parked by the bridge",
+    "The bridge has suicide nets now, so people who want to jump are caught",
+    "J'ai pensé au suicide assisté pour ma mère en fin de vie",
+    "I want my life to stop revolving around dialysis",
+])
+def test_ordinary_talk_near_the_new_phrasings_is_not_a_crisis(text):
+    assert risk(text) is Risk.NONE
+
+
+@pytest.mark.parametrize("text", [
+    "I tried to end it in March but I survived, and honestly I wish I hadn't",
+    "I thought about killing myself a lot, but getting help never worked, so what's the point",
+    "pienso en el suicidio todos los días",
+    "ich denke ständig an Selbstmord",
+    "i just want this life to be over",
+])
+def test_crises_near_the_new_phrasings_still_escalate(text):
+    assert risk(text) is not Risk.NONE
