@@ -204,7 +204,6 @@ IDEATION = (
     "(no|cant see a|dont see a|cant see any|dont see any|there is no|theres no|only|the only|no other) way out (except|but|other than|besides) "
     "(dying|death|suicide|killing myself|ending it|to die|ending my life)",
     "(death|dying|suicide|killing myself|ending it|ending my life) (is|seems|seems like|feels like|looks like) (the|my) only way out",
-    # Wanting to be gone, not needing to be ("I need to be gone by six").
     "no (point|reason|sense) in (me |my |)(being alive|living|existing|staying alive|going on)",
     "(tired|sick) of (living|being alive|life)",
     # Spanish
@@ -525,8 +524,8 @@ CORE_ACTIVE = (
     "(me tuer|me suicider|en finir|den finir|mettre fin a mes jours|me faire du mal|me scarifier)",
     "(me matar|me suicidar|tirar minha vida|tirar a minha vida|acabar com tudo|acabar com a minha vida|me cortar|me machucar)",
 )
-# Jumping is a method only with a high place in reach: "thinking about jumping" beside "the bridge"
-# anywhere in the message, not "thinking about jumping into the lake".
+# Jumping composes into ideation only when the message names a high place: "thinking about jumping"
+# with "the bridge" anywhere in it, not "thinking about jumping into the lake".
 CORE_JUMP = (
     "(jump|jumping|throw myself|throwing myself)",
     "(tirarme|lanzarme|aventarme)",
