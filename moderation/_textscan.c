@@ -1,12 +1,14 @@
-/* Byte-level passes of moderation.normalize for ASCII text, written in C.
+/* Byte-level passes of the moderation stages for ASCII text, written in C.
  *
  * Why: a 1 KB message holds about 200 words. In Python each pass over its words or characters
- * (leetspeak folding per token, cutting letter runs, collecting the distinct words) costs a
- * Python-level step per token; here each pass is one loop over the bytes. Every function does
- * exactly what its Python twin in normalize.py or word_index.py does (`_fold_words`'s ASCII path,
- * `_cut_runs`, the distinct words and their prefixes, the words a vocabulary holds) and returns None for input it does not handle, so the
- * caller falls back to Python. tests/moderation/test_textscan.py holds them equal on generated
- * text. Built by setup.py next to the mypyc modules, and used only when those are (compiled.py).
+ * (leetspeak folding per token, cutting letter runs, looking its words up) costs a Python-level
+ * step per token, and a regex that must open with a lookbehind is tried at every position; here
+ * each pass is one loop over the bytes. Every function does exactly what its Python or regex twin
+ * does (normalize's `_fold_words` ASCII path and `_cut_runs`, the words a vocabulary holds, the
+ * word-start scans of pii and of lexicon's phrase matchers) and returns None for input it does not
+ * handle, so the caller falls back to Python. tests/moderation/test_textscan.py holds them equal
+ * on generated text. Built by setup.py next to the mypyc modules, and used only when those are
+ * (compiled.py).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -316,18 +318,8 @@ static PyObject *join_spaced(PyObject *Py_UNUSED(self), PyObject *arg) {
 #undef ALNUM
 }
 
-/* A small open-addressing table of the distinct words seen, so a repeated word is hashed from its
- * bytes and compared, never turned into a new str object. A slot is in use only if it carries the
- * current call's generation, so the tables need no clearing between calls (clearing them cost
- * about as much as filling them). They are static: calls run one at a time, under the GIL, and
- * nothing run while a call fills them can call back into Python. */
-typedef struct {
-    Py_ssize_t start, len;
-    Py_hash_t hash;
-    uint64_t generation;
-} Slot;
-#define STATIC_SLOTS 4096
-static Slot static_slots[2 * STATIC_SLOTS];
+/* Calls are numbered so that known_words can mark the vocabulary entries a call has found without
+ * clearing the marks between calls (that cost about as much as finding them). */
 static uint64_t generation;
 
 static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
@@ -347,88 +339,6 @@ static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
         h ^= h >> 32;
     }
     return (Py_hash_t)h;
-}
-
-/* Adds s[start:start+len] to `set` unless the table has it already. Returns 1 and sets *added (a
- * reference the set holds) when it was new, 0 when not, -1 on error. */
-static int add_distinct(Slot *slots, size_t mask, uint64_t current, const unsigned char *s, Py_ssize_t start,
-                        Py_ssize_t len, PyObject *set, PyObject **added) {
-    Py_hash_t h = bytes_hash(s + start, len);
-    size_t at = (size_t)h & mask;
-    while (slots[at].generation == current) {
-        if (slots[at].hash == h && slots[at].len == len && memcmp(s + slots[at].start, s + start, (size_t)len) == 0)
-            return 0;
-        at = (at + 1) & mask;
-    }
-    slots[at].generation = current;
-    slots[at].hash = h;
-    slots[at].start = start;
-    slots[at].len = len;
-    PyObject *word = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + start, len);
-    if (word == NULL) return -1;
-    int failed = PySet_Add(set, word);
-    Py_DECREF(word);
-    *added = word;
-    return failed ? -1 : 1;
-}
-
-/* word_sets(text, prefix_letters) -> (words, prefixes) | None
- *
- * For ASCII text of words separated by single spaces: the frozenset of its distinct words (what
- * set(text.split(" ")) holds) and the frozenset of their first `prefix_letters` letters (none
- * when it is 0).
- */
-static PyObject *word_sets(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *text;
-    Py_ssize_t prefix_letters;
-    if (!PyArg_ParseTuple(args, "Un:word_sets", &text, &prefix_letters)) return NULL;
-    if (!PyUnicode_IS_ASCII(text) || prefix_letters < 0) Py_RETURN_NONE;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
-    Py_ssize_t count = 1;
-    for (Py_ssize_t i = 0; i < n; i++) count += s[i] == ' ';
-    size_t size = 16;
-    while (size < (size_t)count * 2) size <<= 1; /* each table at most half full */
-    /* Made before the tables are claimed: making them may run a garbage collection, and with it
-     * finalizers that could call this function again. Nothing below runs Python code. */
-    PyObject *words = PyFrozenSet_New(NULL), *prefixes = PyFrozenSet_New(NULL);
-    if (words == NULL || prefixes == NULL) {
-        Py_XDECREF(words);
-        Py_XDECREF(prefixes);
-        return NULL;
-    }
-    /* Long texts get tables of their own, zeroed: generation 0 is never a call's. */
-    Slot *words_table = size <= STATIC_SLOTS ? static_slots : PyMem_Calloc(size * 2, sizeof(Slot));
-    if (words_table == NULL) {
-        Py_DECREF(words);
-        Py_DECREF(prefixes);
-        return PyErr_NoMemory();
-    }
-    Slot *prefix_table = words_table + size;
-    uint64_t current = ++generation;
-    for (Py_ssize_t start = 0; start <= n;) {
-        Py_ssize_t end = start;
-        while (end < n && s[end] != ' ') end++;
-        Py_ssize_t len = end - start;
-        PyObject *word = NULL, *prefix = NULL;
-        int added = add_distinct(words_table, size - 1, current, s, start, len, words, &word);
-        if (added < 0) goto error;
-        /* A new word's prefix: the word itself if it is that short, else its first letters. */
-        if (added && prefix_letters > 0) {
-            int failed = len <= prefix_letters
-                ? PySet_Add(prefixes, word) < 0
-                : add_distinct(prefix_table, size - 1, current, s, start, prefix_letters, prefixes, &prefix) < 0;
-            if (failed) goto error;
-        }
-        start = end + 1;
-    }
-    if (words_table != static_slots) PyMem_Free(words_table);
-    return Py_BuildValue("(NN)", words, prefixes);
-error:
-    if (words_table != static_slots) PyMem_Free(words_table);
-    Py_XDECREF(words);
-    Py_XDECREF(prefixes);
-    return NULL;
 }
 
 /* clean_ascii(text) -> bool | None
@@ -636,7 +546,8 @@ static PyObject *word_starts(PyObject *Py_UNUSED(self), PyObject *arg) {
  * the vocabulary holds (what set(text.split(" ")) & vocabulary holds), as the vocabulary's own
  * str objects. The text's other words (most of a long message) never become objects at all, and
  * a word found again is not added again: its entry carries the generation of the call that found
- * it (see word_sets for why generations, and why it is taken after the set is made).
+ * it. The generation is taken after the set is made: making it may run a garbage collection, and
+ * with it finalizers that could call this function again. Nothing after that runs Python code.
  */
 static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text, *capsule;
@@ -665,10 +576,10 @@ static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     return found;
 }
 
-/* The longest word of the table at s[i:], or 0. */
-static Py_ssize_t word_at(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
+/* The entry of the longest word of the table at s[i:], or NULL. */
+static const Entry *word_at(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
     unsigned char opens = table->first[s[i]];
-    if (!opens) return 0;
+    if (!opens) return NULL;
     int two = 0;
     if ((opens & 1) && i + 1 < n) {
         unsigned pair = (unsigned)s[i] << 8 | s[i + 1];
@@ -679,9 +590,9 @@ static Py_ssize_t word_at(const WordTable *table, const unsigned char *s, Py_ssi
         if (len == 1 ? !(opens & 2) : !two) continue;
         if (i + len > n) continue;
         const Entry *e = find_entry(table, s + i, len);
-        if (e != NULL && (!e->must_end || i + len == n || !is_word_char(s[i + len]))) return len;
+        if (e != NULL && (!e->must_end || i + len == n || !is_word_char(s[i + len]))) return e;
     }
-    return 0;
+    return NULL;
 }
 
 /* find_word_start(text, table, pos) -> (start, end) | None
@@ -701,8 +612,8 @@ static PyObject *find_word_start(PyObject *Py_UNUSED(self), PyObject *args) {
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     for (Py_ssize_t i = pos < 0 ? 0 : pos; i < n; i++) {
         if (i > 0 && is_word_char(s[i - 1])) continue;
-        Py_ssize_t len = word_at(table, s, n, i);
-        if (len) return Py_BuildValue("(nn)", i, i + len);
+        const Entry *e = word_at(table, s, n, i);
+        if (e != NULL) return Py_BuildValue("(nn)", i, i + e->len);
     }
     return Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1);
 }
@@ -743,9 +654,9 @@ static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
             }
             key[got++] = s[i];
         }
-        Py_ssize_t len = word_at(table, key, got, 0);
-        if (!len) continue;
-        PyObject *item = Py_BuildValue("(nO)", p, find_entry(table, key, len)->word);
+        const Entry *e = word_at(table, key, got, 0);
+        if (e == NULL) continue;
+        PyObject *item = Py_BuildValue("(nO)", p, e->word);
         if (item == NULL || PyList_Append(found, item) < 0) {
             Py_XDECREF(item);
             Py_DECREF(found);
@@ -760,7 +671,6 @@ static PyMethodDef methods[] = {
     {"fold_ascii", fold_ascii, METH_O, "normalize._fold_words for printable ASCII text: (spaced, obfuscated) or None."},
     {"cut_runs", cut_runs, METH_O, "normalize._cut_runs for ASCII text: (folded, squeezed) or None."},
     {"join_spaced", join_spaced, METH_O, "normalize._join_spaced_letters for ASCII text: (text, joined runs) or None."},
-    {"word_sets", word_sets, METH_VARARGS, "The distinct words of space-separated ASCII text, and their prefixes; or None."},
     {"vocabulary", vocabulary, METH_O, "A table of words for known_words."},
     {"word_starts", word_starts, METH_O, "A table of words for find_word_start."},
     {"find_word_start", find_word_start, METH_VARARGS, "Where a word of ASCII text first starts with a table's word; None for other text."},

@@ -146,12 +146,6 @@ _STREET_STARTS = TEXTSCAN.word_starts(_STREET_WORDS) if TEXTSCAN is not None els
 _PLATFORM_STARTS = TEXTSCAN.word_starts(_PLATFORM_NAMES) if TEXTSCAN is not None else None
 # German street names have their suffix joined to the name ("Hauptstraße"): looked for anywhere.
 _GERMAN_STREET = ("straße", "strasse", "str.", "weg", "gasse", "platz", "allee")
-# The words _ADDRESS_OTHER is built around.
-_OTHER_STREET = (
-    "calle", "c/", "avenida", "avda", "av.", "plaza", "pza", "paseo", "camino", "carrera", "rua", "travessa", "praça",
-    "praca", "alameda", "estrada", "rue", "avenue", "boulevard", "bd", "place", "chemin", "allée", "allee", "impasse",
-    "quai", "cours",
-)
 _HANDLE_AFTER = re.compile(
     r"(?:\s*(?:[:=\-]|(?:is|its|it's|es|ist|est|é|eh|at|on|me|add|follow|dm|my|handle|user|username|name|account|"
     r"mi|mein|mon|meu|como|als)\b))*\s*(@?[A-Za-z0-9_.]{3,30}(?:#\d{4})?)",
@@ -186,6 +180,8 @@ _NAME_FIRST_STREETS = (
     "calle c/ avenida avda avda. av. plaza pza pza. paseo camino carrera rua travessa praça praca alameda estrada"
 )
 _NUMBER_FIRST_STREETS = "rue avenue boulevard bd place chemin allée allee impasse quai cours"
+# The words _ADDRESS_OTHER is built around.
+_OTHER_STREET = (*_NAME_FIRST_STREETS.split(), *_NUMBER_FIRST_STREETS.split())
 _ADDRESS_OTHER = re.compile(_starting_with(
     r"aceprt\d",
     r"(?<!\w)(?:" + trie_regex(_NAME_FIRST_STREETS.split()) + r")"

@@ -35,11 +35,7 @@ TEXTSCAN: Any = importlib.import_module("moderation._textscan") if moderation.CO
 
 def word_sets(text: str, prefix_letters: int = PREFIX_LETTERS) -> tuple[frozenset[str], frozenset[str]]:
     """The distinct words of `text` (words one space apart) and their first `prefix_letters` letters
-    (none when it is 0)."""
-    if TEXTSCAN is not None:
-        found = TEXTSCAN.word_sets(text, prefix_letters)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
+    (none when it is 0). Only needed while some gate has a prefix (none does today), so not in C."""
     words = frozenset(text.split(" "))
     return words, frozenset([word[:prefix_letters] for word in words] if prefix_letters else ())
 

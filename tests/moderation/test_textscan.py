@@ -22,7 +22,7 @@ from moderation.cli import load_eval
 from moderation.lexicon import WORD_END, PhraseMatcher
 from moderation.normalize import normalize
 from moderation.pii import _SEVEN_DIGITS as SEVEN_DIGITS
-from moderation.word_index import INDEX, PREFIX_LETTERS
+from moderation.word_index import INDEX
 
 textscan = pytest.importorskip("moderation._textscan")
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,11 +114,6 @@ def _check(text: str) -> None:
     squeezed = python._cut_runs(expected)[1]
     for each in (squeezed, text):  # the display text too: it may hold runs of spaces
         words = frozenset(each.split(" "))
-        prefixes = frozenset(w[:PREFIX_LETTERS] for w in words)
-        got = textscan.word_sets(each, PREFIX_LETTERS)
-        assert got == (words, prefixes)
-        assert all(type(s) is frozenset for s in got)
-        assert textscan.word_sets(each, 0) == (words, frozenset())
         known = textscan.known_words(each, TABLE)
         assert known == words & VOCABULARY and type(known) is frozenset
 
@@ -183,7 +178,6 @@ def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
     assert textscan.fold_ascii(text) is None
     assert textscan.join_spaced(text) is None
     assert textscan.cut_runs(text) is None
-    assert textscan.word_sets(text, PREFIX_LETTERS) is None
     assert textscan.known_words(text, TABLE) is None
     assert textscan.digits_close(text, 7, 3) is None
 
