@@ -44,6 +44,7 @@ static const char *const units[] = {
     "mins", "yo", "y", "yr", "yrs", "m", "km", "mi", "lb", "lbs", "d", "wk", "wks", "mo", "e", "er", "eme",
     "o", "a", NULL,
 };
+static size_t unit_lengths[sizeof units / sizeof units[0]];
 
 static void build_tables(void) {
     for (int c = 'a'; c <= 'z'; c++) classes[c] |= C_LOWER | C_LEET | C_WORD;
@@ -71,6 +72,7 @@ static void build_tables(void) {
     /* normalize._LEET */
     const char *from = "01345789@$!|6", *to = "oieastbgasiib";
     for (int i = 0; from[i]; i++) leet_table[(unsigned char)from[i]] = (unsigned char)to[i];
+    for (int u = 0; units[u]; u++) unit_lengths[u] = strlen(units[u]);
 }
 
 static int number_with_unit(const unsigned char *s, Py_ssize_t n) {
@@ -78,19 +80,14 @@ static int number_with_unit(const unsigned char *s, Py_ssize_t n) {
     while (i < n && DIGIT(s[i])) i++;
     if (i == 0) return 0;
     if (i == n) return 1;
-    for (int u = 0; units[u]; u++) {
-        size_t len = strlen(units[u]);
-        if ((Py_ssize_t)len == n - i && memcmp(s + i, units[u], len) == 0) return 1;
-    }
+    for (int u = 0; units[u]; u++)
+        if ((Py_ssize_t)unit_lengths[u] == n - i && memcmp(s + i, units[u], unit_lengths[u]) == 0) return 1;
     return 0;
 }
 
-/* _fold_leet on one maximal run of the leetspeak class, in place. Returns whether it changed. */
-static int fold_leet_run(unsigned char *s, Py_ssize_t n) {
-    int mixed = 0;
-    for (Py_ssize_t i = 0; i + 1 < n && !mixed; i++)
-        mixed = (LOWER(s[i]) && IS(s[i + 1], C_AFTER)) || (IS(s[i], C_BEFORE) && LOWER(s[i + 1]));
-    if (!mixed) return 0;
+/* _fold_leet on one maximal run of the leetspeak class that mixes letters with digits or symbols,
+ * in place. Returns whether it changed. */
+static int fold_mixed_leet_run(unsigned char *s, Py_ssize_t n) {
     if (number_with_unit(s, n)) return 0;
     if (s[0] == '@' && n > 1 && LOWER(s[1])) return 0;
     Py_ssize_t core = n;
@@ -139,48 +136,55 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
         if (buf != stack) PyMem_Free(buf);
         return result == NULL ? NULL : Py_BuildValue("(NO)", result, Py_False);
     }
-    /* Leetspeak inside mixed tokens. */
-    int obfuscated = 0;
-    for (Py_ssize_t i = 0; i < m;) {
-        if (!IS(buf[i], C_LEET)) { i++; continue; }
-        Py_ssize_t start = i;
-        while (i < m && IS(buf[i], C_LEET)) i++;
-        obfuscated |= fold_leet_run(buf + start, i - start);
+    /* Leetspeak inside mixed tokens: a run of the class is mixed if a letter is next to a digit or
+     * symbol that may stand for one. Noise alternates classes at random, so the loop keeps its
+     * state in flags rather than branches, and branches only where a mixed run ends. */
+    int obfuscated = 0, mixed = 0;
+    unsigned previous_class = 0; /* of the previous byte if it is in a run, else 0 */
+    Py_ssize_t run_start = 0;
+    for (Py_ssize_t i = 0; i <= m; i++) {
+        unsigned cls = i < m ? classes[buf[i]] : 0;
+        unsigned in_run = (cls & C_LEET) != 0;
+        mixed |= in_run & ((((previous_class & C_LOWER) != 0) & ((cls & C_AFTER) != 0))
+                           | (((previous_class & C_BEFORE) != 0) & ((cls & C_LOWER) != 0)));
+        if ((in_run ^ 1) & mixed) obfuscated |= fold_mixed_leet_run(buf + run_start, i - run_start);
+        mixed &= in_run;
+        previous_class = in_run ? cls : 0;
+        run_start = in_run ? run_start : i + 1;
     }
     /* Words, one space apart, and " . " between sentences: up to three bytes out for one in ("a\nb"). */
-    unsigned char out_stack[3 * sizeof stack];
-    unsigned char *out = 3 * m <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 1);
+    unsigned char out_stack[3 * sizeof stack + 4];
+    unsigned char *out = 3 * m + 4 <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 4);
     if (out == NULL) {
         if (buf != stack) PyMem_Free(buf);
         return PyErr_NoMemory();
     }
+    /* Every byte and separator is written, and kept by moving `o` on or not: in noise, whether a
+     * byte is kept or starts a word is a coin toss a branch would mispredict. */
     Py_ssize_t o = 0;
-    int in_word = 0, sentence_break = 0;
+    unsigned in_word = 0, sentence_break = 0;
     for (Py_ssize_t i = 0; i < m; i++) {
         unsigned char c = buf[i];
-        int keep = IS(c, C_WORD);
+        unsigned cls = classes[c];
+        unsigned keep = (cls & C_WORD) != 0;
         if (c == '*')
             /* _NOT_WORD keeps a lone "*" between two letters ("f*ck") and parts words at the others. */
             keep = i > 0 && LOWER(buf[i - 1]) && i + 1 < m && LOWER(buf[i + 1]);
-        if (keep) {
-            if (!in_word && o > 0) {
-                if (sentence_break) { out[o++] = ' '; out[o++] = '.'; }
-                out[o++] = ' ';
-            }
-            in_word = 1;
-            sentence_break = 0;
-            out[o++] = c;
-        } else {
-            in_word = 0;
-            if (c == '\n') {
-                sentence_break = 1;
-            } else if (IS(c, C_SENTENCE)) {
-                /* _SENTENCE_END: a run of these followed by whitespace or the end ends a sentence. */
-                Py_ssize_t j = i;
-                while (j < m && IS(buf[j], C_SENTENCE)) j++;
-                sentence_break |= j == m || buf[j] == ' ' || buf[j] == '\n';
-                i = j - 1;
-            }
+        unsigned starts = keep & (in_word ^ 1) & (o > 0);
+        out[o] = ' ';
+        out[o + 1] = '.';
+        out[o + 2] = ' ';
+        o += starts * (1 + 2 * sentence_break);
+        out[o] = c;
+        o += keep;
+        in_word = keep;
+        sentence_break = (sentence_break | (c == '\n')) & (keep ^ 1);
+        if (cls & C_SENTENCE) {
+            /* _SENTENCE_END: a run of these followed by whitespace or the end ends a sentence. */
+            Py_ssize_t j = i;
+            while (j < m && IS(buf[j], C_SENTENCE)) j++;
+            sentence_break |= j == m || buf[j] == ' ' || buf[j] == '\n';
+            i = j - 1;
         }
     }
     if (buf != stack) PyMem_Free(buf);
@@ -364,30 +368,63 @@ static PyObject *clean_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
     Py_RETURN_TRUE;
 }
 
-/* digits_close(text, count, gap) -> bool | None
+/* digits_close(text, count, gap[, between]) -> bool | None
  *
  * For ASCII text: does it hold `count` digits, each after the one before with at most `gap`
- * non-digits between (pii._SEVEN_DIGITS, `\d(?:\D{0,gap}+\d){count-1}`, searched)? A regex tries
- * that from every digit of a long message; one pass counts it.
+ * non-digits between (pii._SEVEN_DIGITS, `\d(?:\D{0,gap}+\d){count-1}`, searched)? With
+ * `between`, only its characters may stand between two digits (`\d(?:[between]{0,gap}\d){count-1}`).
+ * A regex tries that from every digit of a long message; one pass counts it.
  */
 static PyObject *digits_close(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *text;
+    PyObject *text, *between = NULL;
     Py_ssize_t count, gap;
-    if (!PyArg_ParseTuple(args, "Unn:digits_close", &text, &count, &gap)) return NULL;
+    if (!PyArg_ParseTuple(args, "Unn|U:digits_close", &text, &count, &gap, &between)) return NULL;
     if (!PyUnicode_IS_ASCII(text) || count < 1 || gap < 0) Py_RETURN_NONE;
+    unsigned char allowed[256];
+    memset(allowed, between == NULL, sizeof allowed);
+    if (between != NULL) {
+        /* Non-ASCII characters of `between` never occur in ASCII text. */
+        Py_ssize_t size = PyUnicode_GET_LENGTH(between);
+        for (Py_ssize_t i = 0; i < size; i++) {
+            Py_UCS4 c = PyUnicode_READ_CHAR(between, i);
+            if (c < 128) allowed[c] = 1;
+        }
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     Py_ssize_t run = 0, since = 0; /* digits in the current chain; non-digits since its last digit */
+    /* Without branches on the kind of character: noise mixes digits and others at random. */
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9') {
-            run = run > 0 && since <= gap ? run + 1 : 1;
-            since = 0;
-            if (run >= count) Py_RETURN_TRUE;
-        } else {
-            since++;
-        }
+        unsigned char c = s[i];
+        int digit = (unsigned char)(c - '0') < 10;
+        Py_ssize_t chained = (run > 0) & (since <= gap);
+        run = digit ? run * chained + 1 : run * allowed[c];
+        since = digit ? 0 : since + 1;
+        if (run >= count) Py_RETURN_TRUE;
     }
     Py_RETURN_FALSE;
+}
+
+/* letter_counts(text) -> (capitals, letters) | None
+ *
+ * For ASCII text: how many of its characters are A-Z, and how many are letters (spam's caps check;
+ * two bytes.translate calls cost about ten times as much over a long message). None for other text.
+ */
+static PyObject *letter_counts(PyObject *Py_UNUSED(self), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "letter_counts() takes a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    Py_ssize_t upper = 0, letters = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        upper += (unsigned char)(c - 'A') < 26;
+        letters += (unsigned char)((c | 0x20) - 'a') < 26;
+    }
+    return Py_BuildValue("(nn)", upper, letters);
 }
 
 /* Tables of words keyed by their bytes (open addressing), so a text's words are found in them
@@ -576,6 +613,14 @@ static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     return found;
 }
 
+/* Could a word of the table start at s[i]? Its first two characters decide (or its one character,
+ * for a word of one). Asked first at every position of a scan, because it is nearly always no and
+ * so predictable; asking first whether a word of the text starts there is a coin toss in noise. */
+static inline int may_open(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
+    unsigned pair = (unsigned)s[i] << 8 | (i + 1 < n ? s[i + 1] : 0);
+    return ((table->pairs[pair >> 3] >> (pair & 7)) & 1) | (table->first[s[i]] >> 1);
+}
+
 /* The entry of the longest word of the table at s[i:], or NULL. */
 static const Entry *word_at(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
     unsigned char opens = table->first[s[i]];
@@ -611,11 +656,158 @@ static PyObject *find_word_start(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     for (Py_ssize_t i = pos < 0 ? 0 : pos; i < n; i++) {
-        if (i > 0 && is_word_char(s[i - 1])) continue;
+        if (!may_open(table, s, n, i) || (i > 0 && is_word_char(s[i - 1]))) continue;
         const Entry *e = word_at(table, s, n, i);
         if (e != NULL) return Py_BuildValue("(nn)", i, i + e->len);
     }
     return Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1);
+}
+
+/* Python's str.isspace for an ASCII character (which counts \x1c-\x1f). */
+static int py_space(unsigned char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int is_letter(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
+
+/* Where a word of s (no word character before it) starts with one of the table's words at or after
+ * `from`, the longest there, with its end in *end; -1 if there is none. */
+static Py_ssize_t next_word_start(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t from,
+                                  Py_ssize_t *end) {
+    for (Py_ssize_t i = from < 0 ? 0 : from; i < n; i++) {
+        if (!may_open(table, s, n, i) || (i > 0 && is_word_char(s[i - 1]))) continue;
+        const Entry *e = word_at(table, s, n, i);
+        if (e != NULL) {
+            *end = i + e->len;
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* pii._NAME_WORD.fullmatch: [A-Za-z][\w'.-]* */
+static int name_word(const unsigned char *s, Py_ssize_t n) {
+    if (n == 0 || !is_letter(s[0])) return 0;
+    for (Py_ssize_t i = 1; i < n; i++)
+        if (!is_word_char(s[i]) && s[i] != '\'' && s[i] != '.' && s[i] != '-') return 0;
+    return 1;
+}
+
+/* pii._NUMBER_AT_END.search on one token: (?<!\w)\d{1,5}[A-Za-z]?,?\Z */
+static int number_at_end(const unsigned char *s, Py_ssize_t n) {
+    Py_ssize_t e = n;
+    if (e > 0 && s[e - 1] == ',') e--;
+    if (e > 0 && is_letter(s[e - 1])) e--;
+    Py_ssize_t d = e;
+    while (d > 0 && is_digit(s[d - 1])) d--;
+    return e - d >= 1 && e - d <= 5 && (d == 0 || !is_word_char(s[d - 1]));
+}
+
+/* pii._may_hold_address_en: a street word after whitespace, one to four name words before it, and
+ * the whitespace-separated token before those ending in a number. */
+static int may_hold_address_en(const WordTable *table, const unsigned char *text, const unsigned char *low,
+                               Py_ssize_t n) {
+    Py_ssize_t at = 0, start, end;
+    while ((start = next_word_start(table, low, n, at, &end)) >= 0) {
+        at = end;
+        if (start == 0 || !py_space(text[start - 1])) continue;
+        /* The five tokens before it, nearest first (text[:start].rsplit(None, 5)). */
+        Py_ssize_t token_start[5], token_end[5];
+        int count = 0;
+        for (Py_ssize_t p = start; count < 5;) {
+            while (p > 0 && py_space(text[p - 1])) p--;
+            if (p == 0) break;
+            token_end[count] = p;
+            while (p > 0 && !py_space(text[p - 1])) p--;
+            token_start[count++] = p;
+        }
+        for (int back = 1; back < count; back++) {
+            if (!name_word(text + token_start[back - 1], token_end[back - 1] - token_start[back - 1])) break;
+            if (number_at_end(text + token_start[back], token_end[back] - token_start[back])) return 1;
+        }
+    }
+    return 0;
+}
+
+/* Does text[:end] end in pii._NUMBER_FIRST_AT_END, \d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\Z (case
+ * ignored), matched from `low` at the earliest? The digits end at `digits_end`. */
+static int number_first_ends(const unsigned char *text, Py_ssize_t digits_end, Py_ssize_t earliest) {
+    Py_ssize_t d = digits_end;
+    while (d > 0 && is_digit(text[d - 1])) d--;
+    return digits_end - d >= 1 && digits_end - d <= 4 && d >= earliest && (d == 0 || !is_word_char(text[d - 1]));
+}
+
+static int ends_in_number_first(const unsigned char *text, Py_ssize_t end, Py_ssize_t earliest) {
+    Py_ssize_t e = end;
+    if (e > 0 && text[e - 1] == ',') e--;
+    if (number_first_ends(text, e, earliest)) return 1;
+    if (e < 3) return 0;
+    unsigned char a = text[e - 3] | 0x20, b = text[e - 2] | 0x20, c = text[e - 1] | 0x20;
+    if (!((a == 'b' && b == 'i' && c == 's') || (a == 't' && b == 'e' && c == 'r'))) return 0;
+    /* Case is folded by or-ing 0x20, which also takes a few non-letters: those fail above. */
+    if (!is_letter(text[e - 3]) || !is_letter(text[e - 2]) || !is_letter(text[e - 1])) return 0;
+    e -= 3;
+    if (number_first_ends(text, e, earliest)) return 1;
+    return e > 0 && py_space(text[e - 1]) && number_first_ends(text, e - 1, earliest);
+}
+
+/* pii._may_hold_address_other: a street word that comes first with a digit after it, past only
+ * word characters, whitespace and ".'-,"; or a street word that comes after its number. */
+static int may_hold_address_other(const WordTable *name_first, const WordTable *number_first,
+                                  const unsigned char *text, const unsigned char *low, Py_ssize_t n) {
+    Py_ssize_t at = 0, start, end;
+    while ((start = next_word_start(name_first, low, n, at, &end)) >= 0) {
+        at = end;
+        for (Py_ssize_t p = end; p < n; p++) {
+            unsigned char c = text[p];
+            if (is_digit(c)) return 1;
+            if (!is_word_char(c) && !py_space(c) && c != '.' && c != '\'' && c != '-' && c != ',') break;
+        }
+    }
+    at = 0;
+    while ((start = next_word_start(number_first, low, n, at, &end)) >= 0) {
+        at = end;
+        Py_ssize_t stripped = start; /* len(text[:start].rstrip()) */
+        while (stripped > 0 && py_space(text[stripped - 1])) stripped--;
+        if (stripped < start && ends_in_number_first(text, stripped, stripped > 12 ? stripped - 12 : 0)) return 1;
+    }
+    return 0;
+}
+
+/* Does any of the table's words occur anywhere in s? */
+static int holds_any(const WordTable *table, const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (may_open(table, s, n, i) && word_at(table, s, n, i) != NULL) return 1;
+    return 0;
+}
+
+/* address_gates(text, en, name_first, number_first, anywhere) -> int | None
+ *
+ * For ASCII text, which address patterns of pii could match, as bits: 1 for _ADDRESS_EN
+ * (_may_hold_address_en, `en` being its street words), 2 for _ADDRESS_OTHER (_may_hold_address_other,
+ * its street words that come first and those that come after the number), 4 if the lower-case text
+ * holds one of `anywhere`'s words (the German street suffixes). The tables' words are lower case and
+ * are found in the text's lower case. None for other text.
+ */
+static PyObject *address_gates(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *capsules[4];
+    if (!PyArg_ParseTuple(args, "UOOOO:address_gates", &text, &capsules[0], &capsules[1], &capsules[2], &capsules[3]))
+        return NULL;
+    const WordTable *tables[4];
+    for (int k = 0; k < 4; k++)
+        if ((tables[k] = PyCapsule_GetPointer(capsules[k], WORD_STARTS_CAPSULE)) == NULL) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    unsigned char stack[2048];
+    unsigned char *low = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
+    if (low == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) low[i] = s[i] | (unsigned char)(((unsigned char)(s[i] - 'A') < 26) << 5);
+    long gates = may_hold_address_en(tables[0], s, low, n) | may_hold_address_other(tables[1], tables[2], s, low, n) << 1
+                 | holds_any(tables[3], low, n) << 2;
+    if (low != stack) PyMem_Free(low);
+    return PyLong_FromLong(gates);
 }
 
 /* key_starts(text, table) -> [(position, key), ...] | None
@@ -675,8 +867,10 @@ static PyMethodDef methods[] = {
     {"word_starts", word_starts, METH_O, "A table of words for find_word_start."},
     {"find_word_start", find_word_start, METH_VARARGS, "Where a word of ASCII text first starts with a table's word; None for other text."},
     {"key_starts", key_starts, METH_VARARGS, "Where a key of a table starts a word of ASCII text, letters spaced or not; None for other text."},
+    {"address_gates", address_gates, METH_VARARGS, "Which of pii's address patterns could match ASCII text, as bits; None for other text."},
+    {"letter_counts", letter_counts, METH_O, "Capitals and letters in ASCII text; None for other text."},
     {"clean_ascii", clean_ascii, METH_O, "Has ASCII text no control character the display drops? None for other text."},
-    {"digits_close", digits_close, METH_VARARGS, "Does ASCII text hold `count` digits at most `gap` apart? None for other text."},
+    {"digits_close", digits_close, METH_VARARGS, "Does ASCII text hold `count` digits at most `gap` apart (with only `between` between)? None for other text."},
     {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},
     {NULL, NULL, 0, NULL},
 };

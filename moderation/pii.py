@@ -130,8 +130,10 @@ _PLATFORM_SQUEEZED = frozenset(
 )
 # A message's word set holds only the words some stage asks about; `find` asks about these.
 INDEX.add_lookups(_PLATFORM_SQUEEZED | {"dot"})
-# Possessive: a digit can never be among the non-digits, so giving some back can only fail again.
-_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}+\d){6}")
+# What _PHONE allows between two digits: every match holds seven digits with at most three of
+# these between each two (_PHONE_DIGITS), which the random digits of long text seldom have.
+_PHONE_SEPARATORS = " -.()/\u00a0"
+_PHONE_DIGITS = re.compile(r"\d(?:[ \-.()/\u00a0]{0,3}\d){6}")
 # Every address pattern below holds one of these words: a message without any needs no address scan.
 # Words marked \b must end there.
 _STREET_WORDS = (
@@ -141,8 +143,7 @@ _STREET_WORDS = (
     .replace(r"\b", WORD_END).split()
 )
 _STREET_HINT = re.compile(_at_word_start(_STREET_WORDS))
-# The same two lists for the C scan of ASCII text (`_word_starts`).
-_STREET_STARTS = TEXTSCAN.word_starts(_STREET_WORDS) if TEXTSCAN is not None else None
+# The platform names for the C scan of ASCII text (`_word_starts`).
 _PLATFORM_STARTS = TEXTSCAN.word_starts(_PLATFORM_NAMES) if TEXTSCAN is not None else None
 # German street names have their suffix joined to the name ("Hauptstraße"): looked for anywhere.
 _GERMAN_STREET = ("straße", "strasse", "str.", "weg", "gasse", "platz", "allee")
@@ -190,20 +191,19 @@ _ADDRESS_OTHER = re.compile(_starting_with(
     r"(?:" + "|".join(_NUMBER_FIRST_STREETS.split()) + r")\s+"
     r"(?:de\s+la\s+|du\s+|des\s+|de\s+l'|de\s+|d')?[\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+){0,3}",
 ), re.IGNORECASE)
-# Where an address pattern could match, for ASCII text: its street words where a word starts (C
-# tables, see `_word_starts`), and the number that must stand in the few words before or after.
-# Long noise is full of "st", "rd" and "pl" with no number in reach; the patterns themselves would
-# try every number of the text.
-_EN_STREET_STARTS = TEXTSCAN.word_starts([w + WORD_END for w in _STREET_WORDS_EN.split("|")]) if TEXTSCAN else None
-_NAME_FIRST_STARTS = TEXTSCAN.word_starts(_NAME_FIRST_STREETS.split()) if TEXTSCAN else None
-_NUMBER_FIRST_STARTS = TEXTSCAN.word_starts([w + WORD_END for w in _NUMBER_FIRST_STREETS.split()]) if TEXTSCAN else None
-# What may stand between a street word that comes first and its number in _ADDRESS_OTHER.
-_TO_NUMBER = re.compile(r"[\w\s.'\-,º°]*")
-# The parts of an address pattern before its street word, one whitespace-separated word at a time
-# (_ADDRESS_EN), or in the last few characters before it (_ADDRESS_OTHER's number first).
-_NAME_WORD = re.compile(r"[A-Za-z][\w'.-]*")
-_NUMBER_AT_END = re.compile(r"(?<!\w)\d{1,5}[A-Za-z]?,?\Z")
-_NUMBER_FIRST_AT_END = re.compile(r"\d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\Z", re.IGNORECASE)
+# The address patterns, as bits of what `_address_gates` says could match, and the C tables it
+# reads for ASCII text: the street words of _ADDRESS_EN, those of _ADDRESS_OTHER that come first
+# and those that come after the number, and the German suffixes, each found where a word starts
+# (the suffixes anywhere).
+_EN, _OTHER, _DE = 1, 2, 4
+_ADDRESS_TABLES = (
+    tuple(TEXTSCAN.word_starts(words) for words in (
+        [w + WORD_END for w in _STREET_WORDS_EN.split("|")],
+        _NAME_FIRST_STREETS.split(),
+        [w + WORD_END for w in _NUMBER_FIRST_STREETS.split()],
+        _GERMAN_STREET,
+    )) if TEXTSCAN else None
+)
 
 # German street names end in a suffix joined to the name ("Hauptstraße 12"): find the suffix and
 # number first, then walk back to the start of the word, which avoids a backtracking regex.
@@ -259,22 +259,19 @@ def _spelled_at(lower: str) -> bool:
     return ("]" in lower or ")" in lower or "}" in lower) and ("[at]" in lower or "(at)" in lower or "{at}" in lower)
 
 
-def _word_starts(lowered: str, table: Any, pattern: re.Pattern[str], first: bool = False) -> list[tuple[int, int]]:
+def _word_starts(lowered: str, table: Any, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """Where `pattern`, a list of words at word starts (`_at_word_start`), matches the lower-case
-    text, as (start, end) pairs; only the first if `first`. For ASCII text the C scan of `table`,
-    the same words, finds them (moderation/_textscan.c): it looks only at word starts, where `re`
-    tries every position that could open a word."""
+    text, as (start, end) pairs. For ASCII text the C scan of `table`, the same words, finds them
+    (moderation/_textscan.c): it looks only at word starts, where `re` tries every position that
+    could open a word."""
     if table is not None and lowered.isascii():
-        return _c_word_starts(lowered, table, first)
-    if first:
-        match = pattern.search(lowered)
-        return [match.span()] if match else []
+        return _c_word_starts(lowered, table)
     return [m.span() for m in pattern.finditer(lowered)]
 
 
-def _c_word_starts(lowered: str, table: Any, first: bool = False) -> list[tuple[int, int]]:
+def _c_word_starts(lowered: str, table: Any) -> list[tuple[int, int]]:
     """Where a word of ASCII text starts with one of `table`'s words (the longest there), as (start,
-    end) pairs, not overlapping; only the first if `first`."""
+    end) pairs, not overlapping."""
     spans: list[tuple[int, int]] = []
     at = 0
     while True:
@@ -282,60 +279,52 @@ def _c_word_starts(lowered: str, table: Any, first: bool = False) -> list[tuple[
         if start < 0:
             return spans
         spans.append((start, at))
-        if first:
-            return spans
 
 
-def _may_hold_address_en(text: str, lowered: str) -> bool:
-    """Could _ADDRESS_EN match? A match ends in a street word after a space; the one to four
-    whitespace-separated words before it are each a whole name word, and the word before those
-    ends in the number. Answered for ASCII text with the C tables; otherwise yes."""
-    if _EN_STREET_STARTS is None or not text.isascii():
-        return True
-    for start, _ in _c_word_starts(lowered, _EN_STREET_STARTS):
-        if start == 0 or not text[start - 1].isspace():
-            continue
-        words = text[:start].rsplit(None, 5)
-        for back in range(1, min(5, len(words))):
-            if not _NAME_WORD.fullmatch(words[-back]):
-                break
-            if _NUMBER_AT_END.search(words[-back - 1]):
-                return True
-    return False
+def _address_gates(text: str, lowered: str) -> int:
+    """Which address patterns could match `text`, as bits: _EN for _ADDRESS_EN, _OTHER for
+    _ADDRESS_OTHER, _DE for _ADDRESS_DE (`lowered` is the text in lower case).
 
-
-def _may_hold_address_other(text: str, lowered: str) -> bool:
-    """Could _ADDRESS_OTHER match? Either a street word comes first, and its number follows with
-    only word characters, spaces and ".'-,º°" between; or the number comes within the few
-    characters before the street word ("12 bis rue"). Answered for ASCII text with the C tables;
-    else from whether a street word is in the (lower-case, ASCII) text at all; else yes."""
+    For ASCII text one C call answers from where the street words stand (moderation/_textscan.c):
+    _ADDRESS_EN needs a street word with one to four name words before it and a number before
+    those; _ADDRESS_OTHER a street word that comes first with a number after it, past only word
+    characters, spaces and ".'-,", or one that comes right after its number ("12 bis rue"). Long
+    noise is full of "st", "rd" and "pl" with no number in reach, and the patterns themselves would
+    try every number of the text. Otherwise any pattern may match once some street word is present;
+    for ASCII text, each only with its own words. Only for ASCII text does lower case decide that:
+    the patterns ignore case by Unicode's rules, which fold a few characters ("ſ", the Kelvin sign)
+    that str.lower leaves alone.
+    """
+    if _ADDRESS_TABLES is not None:
+        found = TEXTSCAN.address_gates(text, *_ADDRESS_TABLES)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    german = any(word in lowered for word in _GERMAN_STREET)
+    if not german and not _STREET_HINT.search(lowered):
+        return 0
     if not text.isascii():
-        return True
-    if _NAME_FIRST_STARTS is None:
-        return any(word in lowered for word in _OTHER_STREET)
-    for _, end in _c_word_starts(lowered, _NAME_FIRST_STARTS):
-        if _has_digit(_TO_NUMBER.match(text, end).group()):  # type: ignore[union-attr]
-            return True
-    for start, _ in _c_word_starts(lowered, _NUMBER_FIRST_STARTS):
-        before = text[:start].rstrip()
-        if len(before) < start and _NUMBER_FIRST_AT_END.search(before, max(0, len(before) - 12)):
-            return True
-    return False
+        return _EN | _OTHER | _DE
+    return _EN | (_OTHER if any(word in lowered for word in _OTHER_STREET) else 0) | (_DE if german else 0)
 
 
 def _seven_digits(text: str) -> bool:
-    """Does the text hold seven digits close enough together to be a phone number (_SEVEN_DIGITS)?
+    """Does the text hold seven digits close enough together to be a phone number (_PHONE_DIGITS)?
     For ASCII text one C pass answers (moderation/_textscan.c); the regex tries every digit."""
     if TEXTSCAN is not None:
-        found = TEXTSCAN.digits_close(text, 7, 3)
+        found = TEXTSCAN.digits_close(text, 7, 3, _PHONE_SEPARATORS)
         if found is not None:
             return found  # type: ignore[no-any-return]
-    return _SEVEN_DIGITS.search(text) is not None
+    return _PHONE_DIGITS.search(text) is not None
 
 
 def _has_digit(text: str) -> bool:
-    """Does the text hold any digit? For ASCII text, deleting the digits from its bytes and comparing
-    lengths is one C pass, several times faster than a regex search for `\\d` over a long message."""
+    """Does the text hold any digit? For ASCII text a C pass answers (one digit "close" to itself);
+    without it, deleting the digits from its bytes and comparing lengths, several times faster
+    than a regex search for `\\d` over a long message."""
+    if TEXTSCAN is not None:
+        found = TEXTSCAN.digits_close(text, 1, 0)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     if text.isascii():
         data = text.encode("ascii")
         return len(data.translate(None, _DIGITS)) != len(data)
@@ -372,9 +361,9 @@ class PiiDetector:
                 spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
         if seven_digits:
             spans += self._phones(text, locale)
-        if any_digit and (_word_starts(lowered, _STREET_STARTS, _STREET_HINT, first=True)
-                          or any(word in lowered for word in _GERMAN_STREET)):
-            spans += self._addresses(text, lowered)
+        gates = _address_gates(text, lowered) if any_digit else 0
+        if gates:
+            spans += self._addresses(text, gates)
         if "#" in text and _HASH_DIGITS.search(text):
             spans += [Span("handle", m.start(), m.end()) for m in _DISCORD_TAG.finditer(text)]
         if words is None or not _PLATFORM_SQUEEZED.isdisjoint(words):
@@ -418,19 +407,16 @@ class PiiDetector:
                 found.append(Span("phone", start, start + len(candidate)))
         return found
 
-    def _addresses(self, text: str, lowered: str) -> list[Span]:
+    def _addresses(self, text: str, gates: int) -> list[Span]:
+        """Addresses, by each pattern whose bit `gates` (from `_address_gates`) has."""
         found = []
-        for m in _ADDRESS_EN.finditer(text) if _may_hold_address_en(text, lowered) else ():
+        for m in _ADDRESS_EN.finditer(text) if gates & _EN else ():
             words = m.group(1).lower().split()
             if not any(w in _STREET_STOP for w in words):
                 found.append(Span("address", m.start(), m.end()))
-        # Each pattern runs only if a word it is built around is present. Only for ASCII text does
-        # lower case decide that: the patterns ignore case by Unicode's rules, which fold a few
-        # characters ("ſ", the Kelvin sign) that str.lower leaves alone.
-        plain = text.isascii()
-        if not plain or _may_hold_address_other(text, lowered):
+        if gates & _OTHER:
             found += [Span("address", m.start(), m.end()) for m in _ADDRESS_OTHER.finditer(text)]
-        for m in _ADDRESS_DE.finditer(text) if not plain or any(w in lowered for w in _GERMAN_STREET) else ():
+        for m in _ADDRESS_DE.finditer(text) if gates & _DE else ():
             head = _WORD_BACK.search(text, max(0, m.start() - 40), m.start())
             if head:
                 found.append(Span("address", head.start(), m.end()))

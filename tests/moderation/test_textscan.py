@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import re
 import string
 from pathlib import Path
 from types import ModuleType
@@ -21,7 +22,7 @@ from moderation import crisis, harassment, pii
 from moderation.cli import load_eval
 from moderation.lexicon import WORD_END, PhraseMatcher
 from moderation.normalize import normalize
-from moderation.pii import _SEVEN_DIGITS as SEVEN_DIGITS
+from moderation.pii import _PHONE_DIGITS, _PHONE_SEPARATORS
 from moderation.word_index import INDEX
 
 textscan = pytest.importorskip("moderation._textscan")
@@ -96,7 +97,11 @@ def _check(text: str) -> None:
     clean = textscan.clean_ascii(text)
     assert clean is (python._DISPLAY_NEEDS_WORK.search(text) is None if text.isascii() else None)
     close = textscan.digits_close(text, 7, 3)
-    assert close is (SEVEN_DIGITS.search(text) is not None if text.isascii() else None)
+    assert close is (ANY_SEVEN_DIGITS.search(text) is not None if text.isascii() else None)
+    close = textscan.digits_close(text, 7, 3, _PHONE_SEPARATORS)
+    assert close is (_PHONE_DIGITS.search(text) is not None if text.isascii() else None)
+    counts = textscan.letter_counts(text)
+    assert counts == ((sum(c.isupper() for c in text), sum(c.isalpha() for c in text)) if text.isascii() else None)
     found = textscan.fold_ascii(text)
     if not text.isascii():
         assert found is None
@@ -167,10 +172,16 @@ def test_word_starts_take_only_words() -> None:
     assert textscan.key_starts("z" * 64, textscan.word_starts(["z" * 64])) == [(0, "z" * 64)]
 
 
+# Seven digits with at most three characters of any kind between each two.
+ANY_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}+\d){6}")
+
+
 @settings(max_examples=2000)
-@given(st.text(alphabet="0123456789 -.()+a\n", max_size=40))
+@given(st.text(alphabet="0123456789 -.()+a/\n", max_size=40))
 def test_digits_close_equals_the_phone_hint_regex(text: str) -> None:
-    assert textscan.digits_close(text, 7, 3) is (SEVEN_DIGITS.search(text) is not None)
+    assert textscan.digits_close(text, 7, 3) is (ANY_SEVEN_DIGITS.search(text) is not None)
+    assert textscan.digits_close(text, 7, 3, _PHONE_SEPARATORS) is (_PHONE_DIGITS.search(text) is not None)
+    assert textscan.digits_close(text, 7, 3, "") is (re.search(r"\d{7}", text) is not None)
 
 
 @given(st.text(min_size=1, max_size=30).filter(lambda t: not t.isascii()))
@@ -180,6 +191,7 @@ def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
     assert textscan.cut_runs(text) is None
     assert textscan.known_words(text, TABLE) is None
     assert textscan.digits_close(text, 7, 3) is None
+    assert textscan.letter_counts(text) is None
 
 
 def test_a_vocabulary_takes_only_words_and_known_words_only_a_vocabulary() -> None:
@@ -231,3 +243,75 @@ def test_key_starts_on_the_evaluation_set_and_noise() -> None:
         for matcher in MATCHERS:
             expected = _regex_key_starts(matcher, squeezed) if squeezed.isascii() else None
             assert textscan.key_starts(squeezed, matcher._key_table) == expected
+
+
+# The address gates in Python, as pii had them before the C twin: what address_gates must answer.
+TO_NUMBER = re.compile(r"[\w\s.'\-,º°]*")
+NAME_WORD = re.compile(r"[A-Za-z][\w'.-]*")
+NUMBER_AT_END = re.compile(r"(?<!\w)\d{1,5}[A-Za-z]?,?\Z")
+NUMBER_FIRST_AT_END = re.compile(r"\d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\Z", re.IGNORECASE)
+EN_STREETS, NAME_FIRST, NUMBER_FIRST, GERMAN = pii._ADDRESS_TABLES or (None,) * 4
+
+
+def _may_hold_address_en(text: str, lowered: str) -> bool:
+    """A street word after whitespace, one to four name words before it, a number before those."""
+    for start, _ in pii._c_word_starts(lowered, EN_STREETS):
+        if start == 0 or not text[start - 1].isspace():
+            continue
+        words = text[:start].rsplit(None, 5)
+        for back in range(1, min(5, len(words))):
+            if not NAME_WORD.fullmatch(words[-back]):
+                break
+            if NUMBER_AT_END.search(words[-back - 1]):
+                return True
+    return False
+
+
+def _may_hold_address_other(text: str, lowered: str) -> bool:
+    """A street word that comes first with a number after it, or one right after its number."""
+    for _, end in pii._c_word_starts(lowered, NAME_FIRST):
+        if any(c.isdigit() for c in TO_NUMBER.match(text, end).group()):
+            return True
+    for start, _ in pii._c_word_starts(lowered, NUMBER_FIRST):
+        before = text[:start].rstrip()
+        if len(before) < start and NUMBER_FIRST_AT_END.search(before, max(0, len(before) - 12)):
+            return True
+    return False
+
+
+def _python_address_gates(text: str) -> int:
+    lowered = text.lower()
+    return (
+        (pii._EN if _may_hold_address_en(text, lowered) else 0)
+        | (pii._OTHER if _may_hold_address_other(text, lowered) else 0)
+        | (pii._DE if any(word in lowered for word in pii._GERMAN_STREET) else 0)
+    )
+
+
+ADDRESS_PIECES = [
+    *pii._STREET_WORDS_EN.split("|"), *pii._NAME_FIRST_STREETS.split(), *pii._NUMBER_FIRST_STREETS.split(),
+    *pii._GERMAN_STREET, "Main", "de", "bis", "BIS", "ter", "n.", "no", "12", "7", "221b", "1500", "123456", "x",
+    "apt", "#4", "St", "RUE", "Calle", "C/", "AV.", "_", "Str.", "a1", "7a,", "\x1c", "\x0b",
+]
+address_texts = st.lists(
+    st.tuples(
+        st.sampled_from(ADDRESS_PIECES),
+        st.sampled_from([" ", " ", "  ", ", ", ",", "\n", "\t", "-", ".", "", "'", "!", "/", "é"]),
+    ),
+    max_size=12,
+).map(lambda parts: "".join(piece + glue for piece, glue in parts))
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(address_texts, ascii_texts))
+def test_address_gates_answer_what_the_python_gates_answer(text: str) -> None:
+    found = textscan.address_gates(text, *pii._ADDRESS_TABLES)
+    assert found == (_python_address_gates(text) if text.isascii() else None)
+
+
+def test_address_gates_on_the_evaluation_set_and_noise() -> None:
+    texts = [t for t in _corpus() if t.isascii()]
+    gates = [textscan.address_gates(t, *pii._ADDRESS_TABLES) for t in texts]
+    assert gates == [_python_address_gates(t) for t in texts]
+    # The gates do rule texts out, and let the evaluation set's addresses through.
+    assert 0 in gates and any(g & pii._EN for g in gates) and any(g & pii._OTHER for g in gates)
