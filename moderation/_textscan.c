@@ -444,13 +444,19 @@ typedef struct {
     PyObject *word;            /* NULL: the slot is free */
     int must_end;              /* find_word_start: the word must end where a word ends */
     uint64_t seen;             /* known_words: the generation of the last call that found it */
+    uint64_t bits;             /* a vocabulary's: the gate bits the word sets (word_index) */
 } Entry;
 
 #define WORD_END_MARK '\x01' /* lexicon.WORD_END: the word before it must end there */
 #define MAX_LENGTHS 64
 
+#define BLOOM_BITS 65536
+
 typedef struct {
     size_t mask;
+    /* One bit per word, picked by its hash: a text's word whose bit is clear is in no slot, which
+     * is most words of noise. The bits fit in the fastest cache, the slots mostly do not. */
+    uint64_t bloom[BLOOM_BITS / 64];
     /* Kept for word starts only: */
     int any_must_end;
     int count_lengths;
@@ -474,9 +480,13 @@ static int is_word_char(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+static inline size_t bloom_bit(Py_hash_t h) { return ((size_t)h >> 24) & (BLOOM_BITS - 1); }
+
 /* The table's entry for s[0:len], or NULL. */
 static Entry *find_entry(const WordTable *table, const unsigned char *s, Py_ssize_t len) {
     Py_hash_t h = bytes_hash(s, len);
+    size_t bit = bloom_bit(h);
+    if (!((table->bloom[bit >> 6] >> (bit & 63)) & 1)) return NULL;
     for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
         const Entry *e = &table->entries[at];
         if (e->hash == h && e->len == len && memcmp(e->data, s, (size_t)len) == 0) return (Entry *)e;
@@ -509,8 +519,9 @@ static int note_start(WordTable *table, const unsigned char *data, Py_ssize_t le
 }
 
 /* A table of `arg`, an iterable of str, in a capsule named `kind`. For word starts a word ending in
- * WORD_END_MARK must also end where a word of the text ends, and no word may be empty. */
-static PyObject *make_table(PyObject *arg, const char *kind, int starts) {
+ * WORD_END_MARK must also end where a word of the text ends, and no word may be empty. `bits`, a
+ * dict or NULL, gives words their bits (an int below 2**64); words it does not hold have none. */
+static PyObject *make_table(PyObject *arg, const char *kind, int starts, PyObject *bits) {
     const char *what = starts ? "word_starts() takes an iterable of str" : "vocabulary() takes an iterable of str";
     PyObject *words = PySequence_Fast(arg, what);
     if (words == NULL) return NULL;
@@ -548,13 +559,31 @@ static PyObject *make_table(PyObject *arg, const char *kind, int starts) {
         if (e != NULL) {
             /* The same word twice: it need only end a word if both say so. */
             e->must_end = e->must_end && must_end;
+            if (bits != NULL) {
+                PyObject *value = PyDict_GetItemWithError(bits, word);
+                if (value == NULL && PyErr_Occurred()) goto error;
+                if (value != NULL) {
+                    e->bits |= PyLong_AsUnsignedLongLong(value);
+                    if (PyErr_Occurred()) goto error;
+                }
+            }
             continue;
         }
+        uint64_t word_bits = 0;
+        if (bits != NULL) {
+            PyObject *value = PyDict_GetItemWithError(bits, word);
+            if (value == NULL && PyErr_Occurred()) goto error;
+            if (value != NULL) {
+                word_bits = PyLong_AsUnsignedLongLong(value);
+                if (PyErr_Occurred()) goto error;
+            }
+        }
         Py_hash_t h = bytes_hash(data, len);
-        size_t at = (size_t)h & table->mask;
+        size_t at = (size_t)h & table->mask, bit = bloom_bit(h);
         while (table->entries[at].word != NULL) at = (at + 1) & table->mask;
         Py_INCREF(word);
-        table->entries[at] = (Entry){h, len, data, word, must_end, 0};
+        table->entries[at] = (Entry){h, len, data, word, must_end, 0, word_bits};
+        table->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
         table->any_must_end |= must_end;
         if (starts && note_start(table, data, len) < 0) goto error;
     }
@@ -566,29 +595,43 @@ error:
     return NULL;
 }
 
-/* vocabulary(words) -> an opaque table for known_words. */
-static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *arg) {
-    return make_table(arg, VOCABULARY_CAPSULE, 0);
+/* vocabulary(words[, bits]) -> an opaque table for known_words, words_and_bits and known_pieces;
+ * `bits` maps words to their gate bits (ints below 2**64). */
+static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *words, *bits = NULL;
+    if (!PyArg_ParseTuple(args, "O|O!:vocabulary", &words, &PyDict_Type, &bits)) return NULL;
+    return make_table(words, VOCABULARY_CAPSULE, 0, bits);
 }
 
 /* word_starts(words) -> an opaque table for find_word_start and key_starts. A word ending in
  * lexicon.WORD_END must also end where a word of the text ends (a regex's \b after it). */
 static PyObject *word_starts(PyObject *Py_UNUSED(self), PyObject *arg) {
-    return make_table(arg, WORD_STARTS_CAPSULE, 1);
+    return make_table(arg, WORD_STARTS_CAPSULE, 1, NULL);
+}
+
+/* Adds the entry to `found` unless this call (`current`) has found it already; ORs its bits into
+ * *bits. -1 on error. */
+static int note_found(Entry *e, uint64_t current, PyObject *found, uint64_t *bits) {
+    if (e->seen == current) return 0;
+    e->seen = current;
+    *bits |= e->bits;
+    return PySet_Add(found, e->word);
 }
 
 /* known_words(text, vocabulary) -> frozenset | None
+ * words_and_bits(text, vocabulary) -> (frozenset, bits) | None
  *
  * For ASCII text of words separated by single spaces: the frozenset of its distinct words that
  * the vocabulary holds (what set(text.split(" ")) & vocabulary holds), as the vocabulary's own
- * str objects. The text's other words (most of a long message) never become objects at all, and
- * a word found again is not added again: its entry carries the generation of the call that found
- * it. The generation is taken after the set is made: making it may run a garbage collection, and
- * with it finalizers that could call this function again. Nothing after that runs Python code.
+ * str objects, and the OR of their bits. The text's other words (most of a long message) never
+ * become objects at all, and a word found again is not added again: its entry carries the
+ * generation of the call that found it. The generation is taken after the set is made: making it
+ * may run a garbage collection, and with it finalizers that could call this function again.
+ * Nothing after that runs Python code.
  */
-static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
+static PyObject *scan_words(PyObject *args, const char *format, int with_bits) {
     PyObject *text, *capsule;
-    if (!PyArg_ParseTuple(args, "UO:known_words", &text, &capsule)) return NULL;
+    if (!PyArg_ParseTuple(args, format, &text, &capsule)) return NULL;
     WordTable *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
     if (table == NULL) return NULL;
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
@@ -596,21 +639,83 @@ static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     PyObject *found = PyFrozenSet_New(NULL);
     if (found == NULL) return NULL;
-    uint64_t current = ++generation;
+    uint64_t current = ++generation, bits = 0;
     for (Py_ssize_t start = 0; start <= n;) {
-        const unsigned char *end = memchr(s + start, ' ', (size_t)(n - start));
-        Py_ssize_t stop = end == NULL ? n : end - s;
+        Py_ssize_t stop = start;
+        while (stop < n && s[stop] != ' ') stop++;
         Entry *e = find_entry(table, s + start, stop - start);
-        if (e != NULL && e->seen != current) {
-            e->seen = current;
-            if (PySet_Add(found, e->word) < 0) {
-                Py_DECREF(found);
-                return NULL;
-            }
+        if (e != NULL && note_found(e, current, found, &bits) < 0) {
+            Py_DECREF(found);
+            return NULL;
         }
         start = stop + 1;
     }
-    return found;
+    if (!with_bits) return found;
+    return Py_BuildValue("(NK)", found, (unsigned long long)bits);
+}
+
+static PyObject *known_words(PyObject *Py_UNUSED(self), PyObject *args) {
+    return scan_words(args, "UO:known_words", 0);
+}
+
+static PyObject *words_and_bits(PyObject *Py_UNUSED(self), PyObject *args) {
+    return scan_words(args, "UO:words_and_bits", 1);
+}
+
+/* known_pieces(runs, vocabulary, longest) -> (frozenset, bits) | None
+ *
+ * For a list of ASCII str, each of lower-case words one space apart (spaced-out letters as
+ * normalize joined them): every piece (substring) of at most `longest` characters of every word,
+ * with its letter runs cut to one (normalize.squeeze), that the vocabulary holds, as a frozenset
+ * of the vocabulary's own str objects, and the OR of their bits: word_index's pieces and
+ * mask_of_pieces, without making each piece an object. None if a run is not ASCII.
+ */
+static PyObject *known_pieces(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *runs, *capsule;
+    Py_ssize_t longest;
+    if (!PyArg_ParseTuple(args, "O!On:known_pieces", &PyList_Type, &runs, &capsule, &longest)) return NULL;
+    WordTable *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
+    if (table == NULL) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(runs), size = 0;
+    for (Py_ssize_t r = 0; r < count; r++) {
+        PyObject *run = PyList_GET_ITEM(runs, r);
+        if (!PyUnicode_Check(run)) {
+            PyErr_SetString(PyExc_TypeError, "known_pieces() takes a list of str");
+            return NULL;
+        }
+        if (!PyUnicode_IS_ASCII(run)) Py_RETURN_NONE;
+        size = PyUnicode_GET_LENGTH(run) > size ? PyUnicode_GET_LENGTH(run) : size;
+    }
+    unsigned char stack[256];
+    unsigned char *word = size <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)size + 1);
+    if (word == NULL) return PyErr_NoMemory();
+    PyObject *found = PyFrozenSet_New(NULL);
+    if (found == NULL) goto fail;
+    /* As in scan_words: the generation is taken once the set is made, and no Python code runs after. */
+    uint64_t current = ++generation, bits = 0;
+    for (Py_ssize_t r = 0; r < count; r++) {
+        PyObject *run = PyList_GET_ITEM(runs, r);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(run);
+        const unsigned char *s = (const unsigned char *)PyUnicode_DATA(run);
+        for (Py_ssize_t start = 0; start < n;) {
+            /* One word, squeezed: a letter the same as the one before it is left out. */
+            Py_ssize_t length = 0, i = start;
+            for (; i < n && s[i] != ' '; i++)
+                if (length == 0 || s[i] != word[length - 1] || !LOWER(s[i])) word[length++] = s[i];
+            for (Py_ssize_t from = 0; from < length; from++)
+                for (Py_ssize_t to = from + 1; to <= length && to - from <= longest; to++) {
+                    Entry *e = find_entry(table, word + from, to - from);
+                    if (e != NULL && note_found(e, current, found, &bits) < 0) goto fail;
+                }
+            start = i + 1;
+        }
+    }
+    if (word != stack) PyMem_Free(word);
+    return Py_BuildValue("(NK)", found, (unsigned long long)bits);
+fail:
+    Py_XDECREF(found);
+    if (word != stack) PyMem_Free(word);
+    return NULL;
 }
 
 /* Could a word of the table start at s[i]? Its first two characters decide (or its one character,
@@ -863,7 +968,9 @@ static PyMethodDef methods[] = {
     {"fold_ascii", fold_ascii, METH_O, "normalize._fold_words for printable ASCII text: (spaced, obfuscated) or None."},
     {"cut_runs", cut_runs, METH_O, "normalize._cut_runs for ASCII text: (folded, squeezed) or None."},
     {"join_spaced", join_spaced, METH_O, "normalize._join_spaced_letters for ASCII text: (text, joined runs) or None."},
-    {"vocabulary", vocabulary, METH_O, "A table of words for known_words."},
+    {"vocabulary", vocabulary, METH_VARARGS, "A table of words (and their bits) for known_words, words_and_bits and known_pieces."},
+    {"words_and_bits", words_and_bits, METH_VARARGS, "known_words, and the OR of the words' bits; or None."},
+    {"known_pieces", known_pieces, METH_VARARGS, "The vocabulary's words among the squeezed pieces of joined letters, and their bits; or None."},
     {"word_starts", word_starts, METH_O, "A table of words for find_word_start."},
     {"find_word_start", find_word_start, METH_VARARGS, "Where a word of ASCII text first starts with a table's word; None for other text."},
     {"key_starts", key_starts, METH_VARARGS, "Where a key of a table starts a word of ASCII text, letters spaced or not; None for other text."},

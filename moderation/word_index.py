@@ -45,7 +45,7 @@ class WordIndex:
 
     __slots__ = (
         "_exact", "_exact_words", "_prefix", "_prefixes", "_infixes", "_bits", "_longest", "_lookups",
-        "_vocabulary", "_table",
+        "_vocabulary", "_table", "_piece_table",
     )
 
     def __init__(self) -> None:
@@ -60,8 +60,10 @@ class WordIndex:
         # Words looked up without a bit of their own; with the indexed words, the vocabulary.
         self._lookups: frozenset[str] = frozenset()
         self._vocabulary: frozenset[str] = frozenset()
-        # The vocabulary as the C table `known_words` reads, made on first use after a change.
+        # The vocabulary as the C table `known_words` reads, with the gate bits of its indexed words,
+        # made on first use after a change; and the same with the infixes, for `glued_words`.
         self._table: Any = None
+        self._piece_table: Any = None
 
     def new_bit(self) -> int:
         """A bit no other gate uses."""
@@ -85,7 +87,7 @@ class WordIndex:
 
     def _changed(self) -> None:
         self._vocabulary = self._exact_words | self._lookups
-        self._table = None
+        self._table = self._piece_table = None
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -109,6 +111,7 @@ class WordIndex:
                 raise ValueError(f"an infix is a non-empty piece of one word: {infix!r}")
             self._infixes.append((infix, bit))
             self._longest = max(self._longest, len(infix))
+        self._piece_table = None
 
     def pieces(self, token: str) -> set[str]:
         """Every piece of `token` as long as an indexed word can be: the words that may be run together
@@ -132,12 +135,36 @@ class WordIndex:
                 mask |= bit
         return mask
 
+    def known_pieces(self, runs: list[str]) -> tuple[frozenset[str], int] | None:
+        """For letters that were spaced out and joined (`runs`, each of words one space apart, as
+        normalize joined them): the vocabulary's words among the pieces of their squeezed words
+        (`pieces`), and the bits of all those pieces (`mask_of_pieces`), found by one C pass.
+        None where that pass does not serve (not compiled, prefixes, or more than 64 bits); the
+        caller then squeezes the words and takes `pieces` itself."""
+        if TEXTSCAN is None or self._prefixes or self._bits > 64:
+            return None
+        if self._piece_table is None:
+            # The infixes are pieces too, with their bits; they are dropped from the words below.
+            bits = dict(self._exact)
+            for infix, bit in self._infixes:
+                bits[infix] = bits.get(infix, 0) | bit
+            self._piece_table = TEXTSCAN.vocabulary(sorted(self._vocabulary.union(bits)), bits)
+        found = TEXTSCAN.known_pieces(runs, self._piece_table, self._longest)
+        if found is None:
+            return None
+        words, mask = found
+        return words.intersection(self._vocabulary), mask
+
+    def _vocabulary_table(self) -> Any:
+        if self._table is None:
+            # Bits are kept in 64 bits in C; with more gates they are looked up here instead.
+            self._table = TEXTSCAN.vocabulary(sorted(self._vocabulary), self._exact if self._bits <= 64 else {})
+        return self._table
+
     def known_words(self, text: str) -> frozenset[str]:
         """The distinct words of `text` (words one space apart) that the vocabulary holds."""
         if TEXTSCAN is not None:
-            if self._table is None:
-                self._table = TEXTSCAN.vocabulary(sorted(self._vocabulary))
-            found = TEXTSCAN.known_words(text, self._table)
+            found = TEXTSCAN.known_words(text, self._vocabulary_table())
             if found is not None:
                 return found  # type: ignore[no-any-return]
         return frozenset(text.split(" ")).intersection(self._vocabulary)
@@ -145,22 +172,34 @@ class WordIndex:
     def words_and_mask(self, text: str) -> tuple[frozenset[str], int]:
         """The distinct words of `text` (words one space apart) that the vocabulary holds, and the
         OR of the bits of all its words."""
-        exact, prefix = self._exact, self._prefix
-        mask = 0
         if self._prefixes:
             # Any word may start with a prefix, so every word is collected (no gate has one today).
             every, prefixes = word_sets(text, PREFIX_LETTERS)
             words = every.intersection(self._vocabulary)
+            mask = self._bits_of(words)
             for start in prefixes & self._prefixes:
-                mask |= prefix[start]
+                mask |= self._prefix[start]
         else:
-            words = self.known_words(text)
-        for word in words:
-            mask |= exact.get(word, 0)
+            # The words and their bits in one C pass where it serves.
+            found = (
+                TEXTSCAN.words_and_bits(text, self._vocabulary_table())
+                if TEXTSCAN is not None and self._bits <= 64 else None
+            )
+            if found is not None:
+                words, mask = found
+            else:
+                words = self.known_words(text)
+                mask = self._bits_of(words)
         for infix, bit in self._infixes:
             if not mask & bit and infix in text:
                 mask |= bit
         return words, mask
 
+    def _bits_of(self, words: frozenset[str]) -> int:
+        exact = self._exact
+        mask = 0
+        for word in words:
+            mask |= exact.get(word, 0)
+        return mask
 
 INDEX = WordIndex()

@@ -54,6 +54,22 @@ ascii_texts = st.one_of(
 # a doubled space too); given twice and with a non-ASCII word, which no ASCII text can hold.
 VOCABULARY = INDEX.vocabulary | {"", "a", "b", "ab", "i", "is", "s", "k", "xyz", "fuc*k", "@", "kil", "0134578962"}
 TABLE = textscan.vocabulary([*sorted(VOCABULARY), "kil", "ünï"])
+# Bits for the same words, all 64 in use; "kil" given twice, with two bits that are then or-ed.
+BITS = {word: 1 << (sum(map(ord, word)) % 64) for word in VOCABULARY}
+BITS_TABLE = textscan.vocabulary([*sorted(VOCABULARY), "kil", "ünï"], BITS | {"kil": 1 | 1 << 63})
+BITS["kil"] |= 1 | 1 << 63
+LONGEST = 6
+
+
+def _bits(words: frozenset[str]) -> int:
+    mask = 0
+    for word in words:
+        mask |= BITS[word]
+    return mask
+
+
+def _pieces(token: str, longest: int = LONGEST) -> set[str]:
+    return {token[i:j] for i in range(len(token)) for j in range(i + 1, min(len(token), i + longest) + 1)}
 
 
 # The words pii looks for where a word starts, as C tables and as the regexes they stand in for.
@@ -121,6 +137,13 @@ def _check(text: str) -> None:
         words = frozenset(each.split(" "))
         known = textscan.known_words(each, TABLE)
         assert known == words & VOCABULARY and type(known) is frozenset
+        assert textscan.words_and_bits(each, TABLE) == (known, 0)
+        assert textscan.words_and_bits(each, BITS_TABLE) == (known, _bits(known))
+    pieces = frozenset().union(*(_pieces(python.squeeze(t)) for run in joined for t in run.split(" ") if t))
+    assert textscan.known_pieces(joined, BITS_TABLE, LONGEST) == (pieces & VOCABULARY, _bits(pieces & VOCABULARY))
+    # And as the word index uses it, with its own words, bits and infixes.
+    pieces = frozenset().union(*(INDEX.pieces(python.squeeze(t)) for run in joined for t in run.split(" ") if t))
+    assert INDEX.known_pieces(joined) == (pieces & INDEX.vocabulary, INDEX.mask_of_pieces(pieces))
 
 
 def test_the_c_passes_equal_python_on_the_evaluation_set_noise_and_tricky_text() -> None:
@@ -315,3 +338,20 @@ def test_address_gates_on_the_evaluation_set_and_noise() -> None:
     assert gates == [_python_address_gates(t) for t in texts]
     # The gates do rule texts out, and let the evaluation set's addresses through.
     assert 0 in gates and any(g & pii._EN for g in gates) and any(g & pii._OTHER for g in gates)
+
+
+def test_bits_and_pieces_take_only_what_they_can_hold() -> None:
+    with pytest.raises(TypeError):
+        textscan.vocabulary(["die"], [("die", 1)])
+    with pytest.raises(OverflowError):
+        textscan.vocabulary(["die"], {"die": 1 << 64})
+    with pytest.raises(TypeError):
+        textscan.known_pieces(("kil",), BITS_TABLE, 4)
+    with pytest.raises(TypeError):
+        textscan.known_pieces(["kil", 3], BITS_TABLE, 4)
+    assert textscan.known_pieces(["kil", "kïl"], BITS_TABLE, 4) is None
+    assert textscan.known_pieces([], BITS_TABLE, 4) == (frozenset(), 0)
+    # A word longer than the stack buffer, squeezed: "kiiiil" is the piece "kil".
+    expected = frozenset(_pieces("x", 3) | _pieces("kil", 3)) & VOCABULARY
+    assert "kil" in expected
+    assert textscan.known_pieces(["x" * 300 + " kiiiil"], BITS_TABLE, 3) == (expected, _bits(expected))
