@@ -108,14 +108,21 @@ static int fold_mixed_leet_run(unsigned char *s, Py_ssize_t n) {
 static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
     if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    const unsigned char *in = (const unsigned char *)PyUnicode_DATA(arg);
+    const unsigned char *restrict in = (const unsigned char *)PyUnicode_DATA(arg);
     unsigned char stack[2048];
-    unsigned char *buf = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
+    unsigned char *restrict buf = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
     if (buf == NULL) return PyErr_NoMemory();
-    /* The translate step: case, punctuation marks, apostrophes deleted. */
+    /* The translate step (case, punctuation marks, apostrophes deleted), and in the same pass
+     * leetspeak inside mixed tokens: a run of the leetspeak class is mixed if a letter is next to a
+     * digit or symbol that may stand for one, and is folded where it ends. Noise alternates
+     * classes at random, so the loop keeps its state in flags rather than branches, and branches
+     * only where a character is deleted or a mixed run ends. */
     Py_ssize_t m = 0;
     int plain = 1; /* nothing but letters one space apart so far */
     unsigned char previous = ' '; /* so that a leading space is not plain */
+    int obfuscated = 0;
+    unsigned mixed = 0, previous_class = 0; /* of the previous byte if it is in a run, else 0 */
+    Py_ssize_t run_start = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char folded = fold_table[in[i]];
         if (folded >= DELETE) {
@@ -125,36 +132,30 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
             }
             continue;
         }
-        /* Without branches: in noise these tests would be mispredicted half the time. */
         plain &= (LOWER(folded) != 0) | ((folded == ' ') & (previous != ' '));
         previous = folded;
-        buf[m++] = folded;
+        buf[m] = folded;
+        unsigned cls = classes[folded];
+        unsigned in_run = (cls & C_LEET) != 0;
+        mixed |= in_run & ((((previous_class & C_LOWER) != 0) & ((cls & C_AFTER) != 0))
+                           | (((previous_class & C_BEFORE) != 0) & ((cls & C_LOWER) != 0)));
+        if ((in_run ^ 1) & mixed) obfuscated |= fold_mixed_leet_run(buf + run_start, m - run_start);
+        mixed &= in_run;
+        previous_class = in_run ? cls : 0;
+        run_start = in_run ? run_start : m + 1;
+        m++;
     }
+    if (mixed) obfuscated |= fold_mixed_leet_run(buf + run_start, m - run_start);
     if (plain && (m == 0 || buf[m - 1] != ' ')) {
-        /* Most chat without punctuation: the translated text is already the result. */
+        /* Most chat without punctuation: the translated text is already the result (and holds no
+         * digit or symbol to fold). */
         PyObject *result = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, m);
         if (buf != stack) PyMem_Free(buf);
         return result == NULL ? NULL : Py_BuildValue("(NO)", result, Py_False);
     }
-    /* Leetspeak inside mixed tokens: a run of the class is mixed if a letter is next to a digit or
-     * symbol that may stand for one. Noise alternates classes at random, so the loop keeps its
-     * state in flags rather than branches, and branches only where a mixed run ends. */
-    int obfuscated = 0, mixed = 0;
-    unsigned previous_class = 0; /* of the previous byte if it is in a run, else 0 */
-    Py_ssize_t run_start = 0;
-    for (Py_ssize_t i = 0; i <= m; i++) {
-        unsigned cls = i < m ? classes[buf[i]] : 0;
-        unsigned in_run = (cls & C_LEET) != 0;
-        mixed |= in_run & ((((previous_class & C_LOWER) != 0) & ((cls & C_AFTER) != 0))
-                           | (((previous_class & C_BEFORE) != 0) & ((cls & C_LOWER) != 0)));
-        if ((in_run ^ 1) & mixed) obfuscated |= fold_mixed_leet_run(buf + run_start, i - run_start);
-        mixed &= in_run;
-        previous_class = in_run ? cls : 0;
-        run_start = in_run ? run_start : i + 1;
-    }
     /* Words, one space apart, and " . " between sentences: up to three bytes out for one in ("a\nb"). */
     unsigned char out_stack[3 * sizeof stack + 4];
-    unsigned char *out = 3 * m + 4 <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 4);
+    unsigned char *restrict out = 3 * m + 4 <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 4);
     if (out == NULL) {
         if (buf != stack) PyMem_Free(buf);
         return PyErr_NoMemory();
@@ -208,24 +209,22 @@ static PyObject *cut_runs(PyObject *Py_UNUSED(self), PyObject *arg) {
         Py_XDECREF(squeezed);
         return NULL;
     }
-    unsigned char *f = (unsigned char *)PyUnicode_DATA(folded), *s = (unsigned char *)PyUnicode_DATA(squeezed);
+    unsigned char *restrict f = (unsigned char *)PyUnicode_DATA(folded);
+    unsigned char *restrict s = (unsigned char *)PyUnicode_DATA(squeezed);
     memcpy(f, in, (size_t)i);
     memcpy(s, in, (size_t)i);
     Py_ssize_t fo = i, so = i;
-    while (i < n) {
+    /* A letter the same as the one before it is the second of a run (squeezed leaves it out), and
+     * one the same as the two before it the third or later (both leave it out). Every byte is
+     * written and kept by moving on or not: in noise a branch per byte would often mispredict. */
+    for (; i < n; i++) {
         unsigned char c = in[i];
-        Py_ssize_t run = 1;
-        if (LOWER(c))
-            while (i + run < n && in[i + run] == c) run++;
-        if (run == 1) {
-            f[fo++] = c;
-            s[so++] = c;
-        } else {
-            f[fo++] = c;
-            f[fo++] = c;
-            s[so++] = c;
-        }
-        i += run;
+        unsigned second = (LOWER(c) != 0) & (i > 0 && in[i - 1] == c);
+        unsigned third = second & (i > 1 && in[i - 2] == c);
+        f[fo] = c;
+        fo += third ^ 1;
+        s[so] = c;
+        so += second ^ 1;
     }
     if (PyUnicode_Resize(&folded, fo) < 0 || PyUnicode_Resize(&squeezed, so) < 0) {
         Py_XDECREF(folded);
