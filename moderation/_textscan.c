@@ -602,10 +602,13 @@ static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *args) {
     return make_table(words, VOCABULARY_CAPSULE, 0, bits);
 }
 
-/* word_starts(words) -> an opaque table for find_word_start and key_starts. A word ending in
- * lexicon.WORD_END must also end where a word of the text ends (a regex's \b after it). */
-static PyObject *word_starts(PyObject *Py_UNUSED(self), PyObject *arg) {
-    return make_table(arg, WORD_STARTS_CAPSULE, 1, NULL);
+/* word_starts(words[, bits]) -> an opaque table for find_word_start, key_starts, address_gates and
+ * needle_bits. A word ending in lexicon.WORD_END must also end where a word of the text ends (a
+ * regex's \b after it); `bits` maps words to bits (ints below 2**64) for needle_bits. */
+static PyObject *word_starts(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *words, *bits = NULL;
+    if (!PyArg_ParseTuple(args, "O|O!:word_starts", &words, &PyDict_Type, &bits)) return NULL;
+    return make_table(words, WORD_STARTS_CAPSULE, 1, bits);
 }
 
 /* Adds the entry to `found` unless this call (`current`) has found it already; ORs its bits into
@@ -886,6 +889,33 @@ static int holds_any(const WordTable *table, const unsigned char *s, Py_ssize_t 
     return 0;
 }
 
+/* needle_bits(text, table) -> int | None
+ *
+ * For ASCII text: the OR of the bits of every word of the table (a word_starts table, made with
+ * bits) that occurs anywhere in the text, `needle in text` for each at once. A stage that asks a
+ * long text about several strings pays one pass instead of one search for each. None for other text.
+ */
+static PyObject *needle_bits(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *capsule;
+    if (!PyArg_ParseTuple(args, "UO:needle_bits", &text, &capsule)) return NULL;
+    const WordTable *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
+    if (table == NULL) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    uint64_t bits = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!may_open(table, s, n, i)) continue;
+        for (int k = 0; k < table->count_lengths; k++) {
+            Py_ssize_t len = table->lengths[k];
+            if (i + len > n) continue;
+            const Entry *e = find_entry(table, s + i, len);
+            if (e != NULL) bits |= e->bits;
+        }
+    }
+    return PyLong_FromUnsignedLongLong(bits);
+}
+
 /* address_gates(text, en, name_first, number_first, anywhere) -> int | None
  *
  * For ASCII text, which address patterns of pii could match, as bits: 1 for _ADDRESS_EN
@@ -970,7 +1000,8 @@ static PyMethodDef methods[] = {
     {"vocabulary", vocabulary, METH_VARARGS, "A table of words (and their bits) for known_words, words_and_bits and known_pieces."},
     {"words_and_bits", words_and_bits, METH_VARARGS, "known_words, and the OR of the words' bits; or None."},
     {"known_pieces", known_pieces, METH_VARARGS, "The vocabulary's words among the squeezed pieces of joined letters, and their bits; or None."},
-    {"word_starts", word_starts, METH_O, "A table of words for find_word_start."},
+    {"word_starts", word_starts, METH_VARARGS, "A table of words (and their bits) for find_word_start, key_starts, address_gates and needle_bits."},
+    {"needle_bits", needle_bits, METH_VARARGS, "The OR of the bits of a table's words found anywhere in ASCII text; None for other text."},
     {"find_word_start", find_word_start, METH_VARARGS, "Where a word of ASCII text first starts with a table's word; None for other text."},
     {"key_starts", key_starts, METH_VARARGS, "Where a key of a table starts a word of ASCII text, letters spaced or not; None for other text."},
     {"address_gates", address_gates, METH_VARARGS, "Which of pii's address patterns could match ASCII text, as bits; None for other text."},

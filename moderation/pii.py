@@ -86,10 +86,21 @@ _EMAIL_SPELLED = re.compile(
     re.IGNORECASE,
 )
 # What an address spelled with " @ " holds after it, found from the "@": _EMAIL_SPELLED tries every
-# position of the text, and noise holds " @ " often enough.
+# position of the text, and noise holds " @ " often enough. Unless "[dot]" is spelled too, " @ "
+# needs this after it to start an address.
 _SPELLED_AT_DOMAIN = re.compile(
     r"@\s\s?[\w-]{2,}\s?(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s|\.)\s?" + _TLD, re.IGNORECASE
 )
+
+# The strings `find` asks the (lower-case) text about, as bits of what `_present` returns: an "@"
+# spelled out, a spelled " dot ", a " @ " with spaces, a "dot" in brackets, and the "u/" of a
+# Reddit user.
+_AT_SPELLED, _DOT_SPACED, _AT_SPACED, _DOT_BRACKETED, _U_SLASH = 1, 2, 4, 8, 16
+_NEEDLES = {
+    "[at]": _AT_SPELLED, "(at)": _AT_SPELLED, "{at}": _AT_SPELLED, " dot ": _DOT_SPACED, " @ ": _AT_SPACED,
+    "[dot]": _DOT_BRACKETED, "(dot)": _DOT_BRACKETED, "{dot}": _DOT_BRACKETED, "u/": _U_SLASH,
+}
+_NEEDLE_TABLE = TEXTSCAN.word_starts(list(_NEEDLES), _NEEDLES) if TEXTSCAN is not None else None
 
 _PROFILE_LINK = re.compile(
     r"(?:https?://)?(?:www\.|m\.)?(?:instagram\.com|instagr\.am|facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|"
@@ -247,16 +258,18 @@ def _local_char(char: str) -> bool:
     return char.isalnum() or char in "_.+-"
 
 
-def _spelled_domain(text: str, lower: str) -> bool:
-    """Could a " @ " start a spelled address? Only with a domain after it, or a spelled "[dot]" for
-    the kind written with " at "."""
-    return "[dot]" in lower or "(dot)" in lower or "{dot}" in lower or _SPELLED_AT_DOMAIN.search(text) is not None
-
-
-def _spelled_at(lower: str) -> bool:
-    """Does the text spell an "@" out as "[at]", "(at)" or "{at}"? A search for a closing bracket,
-    one character, rules most messages out faster than three searches for the words."""
-    return ("]" in lower or ")" in lower or "}" in lower) and ("[at]" in lower or "(at)" in lower or "{at}" in lower)
+def _present(lower: str) -> int:
+    """Which of _NEEDLES the text holds, as the OR of their bits: for ASCII text one C pass over it
+    (moderation/_textscan.c), a search of a long message for each costs several times as much."""
+    if _NEEDLE_TABLE is not None:
+        found = TEXTSCAN.needle_bits(lower, _NEEDLE_TABLE)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    bits = 0
+    for needle, bit in _NEEDLES.items():
+        if needle in lower:
+            bits |= bit
+    return bits
 
 
 def _word_starts(lowered: str, table: Any, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -350,14 +363,15 @@ class PiiDetector:
         # Most messages hold no digit at all; one cheap scan then rules out phones and addresses.
         any_digit = _has_digit(text)
         seven_digits = any_digit and _seven_digits(text)
-        if "@" in text or _spelled_at(lower) or (" dot " in lower if words is None else "dot" in words):
-            spans += self._emails(text, lower)
+        present = _present(lower)
+        if "@" in text or present & _AT_SPELLED or (present & _DOT_SPACED if words is None else "dot" in words):
+            spans += self._emails(text, present)
         # Hints are looked for in lower case; `lower` is the text itself when it is not ASCII.
         lowered = lower if lower is not text else text.lower()
         if "/" in text:
             if _PROFILE_DOMAIN_END.search(text) and _PROFILE_HINT.search(lowered):
                 spans += [Span("profile_link", m.start(), m.end()) for m in _PROFILE_LINK.finditer(text)]
-            if "u/" in text:
+            if present & _U_SLASH:  # "u/" in the lower-case text, which admits more: the regex decides
                 spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
         if seven_digits:
             spans += self._phones(text, locale)
@@ -373,9 +387,12 @@ class PiiDetector:
             spans = _without_overlaps(spans + self._names(text, spans))
         return spans
 
-    def _emails(self, text: str, lower: str) -> list[Span]:
+    def _emails(self, text: str, present: int) -> list[Span]:
+        """E-mail addresses, written or spelled out; `present` says which of _NEEDLES the text holds."""
         found = []
-        spelled = _spelled_at(lower) or " dot " in lower or (" @ " in lower and _spelled_domain(text, lower))
+        spelled = bool(present & (_AT_SPELLED | _DOT_SPACED)) or (
+            bool(present & _AT_SPACED) and (bool(present & _DOT_BRACKETED) or _SPELLED_AT_DOMAIN.search(text) is not None)
+        )
         for start, end in _email_spans(text):
             if not self._allowed_domain(text[text.rindex("@", start, end) + 1 : end].lower()):
                 found.append(Span("email", start, end))

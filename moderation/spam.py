@@ -77,7 +77,10 @@ class SpamDetector:
         reasons: list[str] = []
         doubtful: list[str] = []
         s = self.settings
-        if ((":" in text and "://" in text) or ("." in text and _DOTTED.search(text))) and self._has_link(text, pii):
+        # Both asked more than once below: each is a pass over a long message.
+        lowered = text.lower()
+        scheme = ":" in text and "://" in text
+        if (scheme or ("." in text and _DOTTED.search(text))) and self._has_link(text, pii, lowered, scheme):
             reasons.append("spam_link")
         if recent:
             repeats, flood = self._history(text, recent)
@@ -95,7 +98,7 @@ class SpamDetector:
                 doubtful.append("doubtful_mentions")
         # str.islower tests every character slowly; for ASCII text, comparing it with its lower case
         # says the same (has it a capital letter?) several times faster.
-        if len(text) >= s.caps_min_letters and (text.lower() != text if text.isascii() else not text.islower()):
+        if len(text) >= s.caps_min_letters and (lowered != text if text.isascii() else not text.islower()):
             upper, letters = _count_caps(text, s.caps_min_letters * 0.6)
             if letters >= s.caps_min_letters:
                 ratio = upper / letters
@@ -107,8 +110,8 @@ class SpamDetector:
             return _NONE
         return SpamFinding(tuple(reasons), tuple(doubtful))
 
-    def _has_link(self, text: str, pii: Sequence[Span]) -> bool:
-        start = _earliest_link(text)
+    def _has_link(self, text: str, pii: Sequence[Span], lowered: str, scheme: bool) -> bool:
+        start = _earliest_link(text, lowered, scheme)
         if start < 0:
             return False
         for m in _URL.finditer(text, start):
@@ -137,17 +140,19 @@ class SpamDetector:
         return repeats, flood
 
 
-def _earliest_link(text: str) -> int:
+def _earliest_link(text: str, lowered: str | None = None, scheme: bool | None = None) -> int:
     """Where a match of _URL can start at the earliest, or -1 if there is none: _URL tries every
     position, and in a long text most of them come before any link.
 
     Without a scheme or "www.", a link is labels and dots ending in a dot before a known TLD, so it
     starts no earlier than the run of letters, digits, "-" and "." that holds the first such dot.
     (For other text than ASCII, case-insensitive [a-z] also takes a few non-ASCII letters; it is
-    scanned whole.)
+    scanned whole.) `lowered` and `scheme` are text.lower() and whether "://" is in the text, when
+    the caller has them.
     """
-    lowered = text.lower()
-    if "://" in text or "www." in lowered:
+    if lowered is None:
+        lowered = text.lower()
+    if ("://" in text if scheme is None else scheme) or "www." in lowered:
         return 0
     first = _DOT_TLD_LOWER.search(lowered) if text.isascii() else _DOT_TLD.search(text)
     if first is None:

@@ -42,7 +42,7 @@ python = _python_normalize()
 
 # The characters every rule of the ASCII path turns on: case, leetspeak digits and symbols, sentence
 # ends, "*", "@", marks, apostrophes, tabs, newlines, doubled and lone letters.
-TRICKY = "aAbBiIsSkKlL fuc*k 0134578962 @$!|.?;'\"#%&()+,-/:<=>[]^_`{}~\t\r\n  xyz"
+TRICKY = "aAbBiIsSkKlL fuc*k 0134578962 @$!|.?;'\"#%&()+,-/:<=>[]^_`{}~\t\r\n  xyz [at] (dot) u/"
 ascii_texts = st.one_of(
     st.text(alphabet=TRICKY, max_size=60),
     st.text(alphabet=string.printable, max_size=200),
@@ -116,6 +116,11 @@ def _check(text: str) -> None:
     assert close is (ANY_SEVEN_DIGITS.search(text) is not None if text.isascii() else None)
     close = textscan.digits_close(text, 7, 3, _PHONE_SEPARATORS)
     assert close is (_PHONE_DIGITS.search(text) is not None if text.isascii() else None)
+    for needles, table in NEEDLE_TABLES:
+        expected = 0
+        for needle, bit in needles.items():
+            expected |= bit if needle in text else 0
+        assert textscan.needle_bits(text, table) == (expected if text.isascii() else None)
     counts = textscan.letter_counts(text)
     assert counts == ((sum(c.isupper() for c in text), sum(c.isalpha() for c in text)) if text.isascii() else None)
     found = textscan.fold_ascii(text)
@@ -194,6 +199,10 @@ def test_word_starts_take_only_words() -> None:
         textscan.key_starts("z" * 70, textscan.word_starts(["z" * 70]))
     assert textscan.key_starts("z" * 64, textscan.word_starts(["z" * 64])) == [(0, "z" * 64)]
 
+
+# Strings looked for anywhere, with bits: pii's own, and some that overlap and share beginnings.
+NEEDLES = {"ab": 1, "abc": 2, "b": 4, "c c": 8, "xyz": 16 | 1 << 63, "@": 32, "ü": 64}
+NEEDLE_TABLES = ((pii._NEEDLES, pii._NEEDLE_TABLE), (NEEDLES, textscan.word_starts(list(NEEDLES), NEEDLES)))
 
 # Seven digits with at most three characters of any kind between each two.
 ANY_SEVEN_DIGITS = re.compile(r"\d(?:\D{0,3}+\d){6}")
