@@ -778,21 +778,6 @@ static int py_space(unsigned char c) {
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 static int is_letter(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
 
-/* Where a word of s (no word character before it) starts with one of the table's words at or after
- * `from`, the longest there, with its end in *end; -1 if there is none. */
-static Py_ssize_t next_word_start(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t from,
-                                  Py_ssize_t *end) {
-    for (Py_ssize_t i = from < 0 ? 0 : from; i < n; i++) {
-        if (!may_open(table, s, n, i) || (i > 0 && is_word_char(s[i - 1]))) continue;
-        const Entry *e = word_at(table, s, n, i);
-        if (e != NULL) {
-            *end = i + e->len;
-            return i;
-        }
-    }
-    return -1;
-}
-
 /* pii._NAME_WORD.fullmatch: [A-Za-z][\w'.-]* */
 static int name_word(const unsigned char *s, Py_ssize_t n) {
     if (n == 0 || !is_letter(s[0])) return 0;
@@ -811,28 +796,23 @@ static int number_at_end(const unsigned char *s, Py_ssize_t n) {
     return e - d >= 1 && e - d <= 5 && (d == 0 || !is_word_char(s[d - 1]));
 }
 
-/* pii._may_hold_address_en: a street word after whitespace, one to four name words before it, and
- * the whitespace-separated token before those ending in a number. */
-static int may_hold_address_en(const WordTable *table, const unsigned char *text, const unsigned char *low,
-                               Py_ssize_t n) {
-    Py_ssize_t at = 0, start, end;
-    while ((start = next_word_start(table, low, n, at, &end)) >= 0) {
-        at = end;
-        if (start == 0 || !py_space(text[start - 1])) continue;
-        /* The five tokens before it, nearest first (text[:start].rsplit(None, 5)). */
-        Py_ssize_t token_start[5], token_end[5];
-        int count = 0;
-        for (Py_ssize_t p = start; count < 5;) {
-            while (p > 0 && py_space(text[p - 1])) p--;
-            if (p == 0) break;
-            token_end[count] = p;
-            while (p > 0 && !py_space(text[p - 1])) p--;
-            token_start[count++] = p;
-        }
-        for (int back = 1; back < count; back++) {
-            if (!name_word(text + token_start[back - 1], token_end[back - 1] - token_start[back - 1])) break;
-            if (number_at_end(text + token_start[back], token_end[back] - token_start[back])) return 1;
-        }
+/* pii's _ADDRESS_EN gate at a street word starting at `start`: whitespace before it, one to four
+ * name words before that, and the whitespace-separated token before those ending in a number. */
+static int address_en_at(const unsigned char *text, Py_ssize_t start) {
+    if (start == 0 || !py_space(text[start - 1])) return 0;
+    /* The five tokens before it, nearest first (text[:start].rsplit(None, 5)). */
+    Py_ssize_t token_start[5], token_end[5];
+    int count = 0;
+    for (Py_ssize_t p = start; count < 5;) {
+        while (p > 0 && py_space(text[p - 1])) p--;
+        if (p == 0) break;
+        token_end[count] = p;
+        while (p > 0 && !py_space(text[p - 1])) p--;
+        token_start[count++] = p;
+    }
+    for (int back = 1; back < count; back++) {
+        if (!name_word(text + token_start[back - 1], token_end[back - 1] - token_start[back - 1])) break;
+        if (number_at_end(text + token_start[back], token_end[back] - token_start[back])) return 1;
     }
     return 0;
 }
@@ -859,34 +839,23 @@ static int ends_in_number_first(const unsigned char *text, Py_ssize_t end, Py_ss
     return e > 0 && py_space(text[e - 1]) && number_first_ends(text, e - 1, earliest);
 }
 
-/* pii._may_hold_address_other: a street word that comes first with a digit after it, past only
- * word characters, whitespace and ".'-,"; or a street word that comes after its number. */
-static int may_hold_address_other(const WordTable *name_first, const WordTable *number_first,
-                                  const unsigned char *text, const unsigned char *low, Py_ssize_t n) {
-    Py_ssize_t at = 0, start, end;
-    while ((start = next_word_start(name_first, low, n, at, &end)) >= 0) {
-        at = end;
-        for (Py_ssize_t p = end; p < n; p++) {
-            unsigned char c = text[p];
-            if (is_digit(c)) return 1;
-            if (!is_word_char(c) && !py_space(c) && c != '.' && c != '\'' && c != '-' && c != ',') break;
-        }
-    }
-    at = 0;
-    while ((start = next_word_start(number_first, low, n, at, &end)) >= 0) {
-        at = end;
-        Py_ssize_t stripped = start; /* len(text[:start].rstrip()) */
-        while (stripped > 0 && py_space(text[stripped - 1])) stripped--;
-        if (stripped < start && ends_in_number_first(text, stripped, stripped > 12 ? stripped - 12 : 0)) return 1;
+/* pii's _ADDRESS_OTHER gate at a street word that comes first and ends at `end`: a digit after
+ * it, past only word characters, whitespace and ".'-,". */
+static int address_name_first_at(const unsigned char *text, Py_ssize_t n, Py_ssize_t end) {
+    for (Py_ssize_t p = end; p < n; p++) {
+        unsigned char c = text[p];
+        if (is_digit(c)) return 1;
+        if (!is_word_char(c) && !py_space(c) && c != '.' && c != '\'' && c != '-' && c != ',') return 0;
     }
     return 0;
 }
 
-/* Does any of the table's words occur anywhere in s? */
-static int holds_any(const WordTable *table, const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (may_open(table, s, n, i) && word_at(table, s, n, i) != NULL) return 1;
-    return 0;
+/* The same at a street word that comes after its number and starts at `start`: whitespace before
+ * it, and the number (pii._NUMBER_FIRST_AT_END) in the last twelve characters before that. */
+static int address_number_first_at(const unsigned char *text, Py_ssize_t start) {
+    Py_ssize_t stripped = start; /* len(text[:start].rstrip()) */
+    while (stripped > 0 && py_space(text[stripped - 1])) stripped--;
+    return stripped < start && ends_in_number_first(text, stripped, stripped > 12 ? stripped - 12 : 0);
 }
 
 /* needle_bits(text, table) -> int | None
@@ -916,21 +885,26 @@ static PyObject *needle_bits(PyObject *Py_UNUSED(self), PyObject *args) {
     return PyLong_FromUnsignedLongLong(bits);
 }
 
-/* address_gates(text, en, name_first, number_first, anywhere) -> int | None
+/* address_gates(text, en, name_first, number_first, anywhere, any) -> int | None
  *
- * For ASCII text, which address patterns of pii could match, as bits: 1 for _ADDRESS_EN
- * (_may_hold_address_en, `en` being its street words), 2 for _ADDRESS_OTHER (_may_hold_address_other,
- * its street words that come first and those that come after the number), 4 if the lower-case text
- * holds one of `anywhere`'s words (the German street suffixes). The tables' words are lower case and
- * are found in the text's lower case. None for other text.
+ * For ASCII text, which address patterns of pii could match, as bits: 1 for _ADDRESS_EN (a street
+ * word of `en` after whitespace, one to four name words before it and a number before those), 2
+ * for _ADDRESS_OTHER (a street word of `name_first` with a number after it, or one of
+ * `number_first` right after its number), 4 if the lower-case text holds one of `anywhere`'s words
+ * (the German street suffixes) anywhere. The street words are found where a word of the text's
+ * lower case starts, the longest there. `any` holds the words of all four tables: one pass asks it
+ * first whether any could start at a position, and only then asks the four. The Python twin is in
+ * tests/moderation/test_textscan.py. None for other text.
  */
 static PyObject *address_gates(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *text, *capsules[4];
-    if (!PyArg_ParseTuple(args, "UOOOO:address_gates", &text, &capsules[0], &capsules[1], &capsules[2], &capsules[3]))
+    PyObject *text, *capsules[5];
+    if (!PyArg_ParseTuple(args, "UOOOOO:address_gates", &text, &capsules[0], &capsules[1], &capsules[2],
+                          &capsules[3], &capsules[4]))
         return NULL;
-    const WordTable *tables[4];
-    for (int k = 0; k < 4; k++)
+    const WordTable *tables[5];
+    for (int k = 0; k < 5; k++)
         if ((tables[k] = PyCapsule_GetPointer(capsules[k], WORD_STARTS_CAPSULE)) == NULL) return NULL;
+    const WordTable *en = tables[0], *name_first = tables[1], *number_first = tables[2], *anywhere = tables[3];
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
@@ -938,8 +912,22 @@ static PyObject *address_gates(PyObject *Py_UNUSED(self), PyObject *args) {
     unsigned char *low = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
     if (low == NULL) return PyErr_NoMemory();
     for (Py_ssize_t i = 0; i < n; i++) low[i] = s[i] | (unsigned char)(((unsigned char)(s[i] - 'A') < 26) << 5);
-    long gates = may_hold_address_en(tables[0], s, low, n) | may_hold_address_other(tables[1], tables[2], s, low, n) << 1
-                 | holds_any(tables[3], low, n) << 2;
+    long gates = 0;
+    const Entry *e;
+    for (Py_ssize_t i = 0; i < n && gates != 7; i++) {
+        if (!may_open(tables[4], low, n, i)) continue;
+        if (i == 0 || !is_word_char(low[i - 1])) {
+            if (!(gates & 1) && may_open(en, low, n, i) && word_at(en, low, n, i) != NULL && address_en_at(s, i))
+                gates |= 1;
+            if (!(gates & 2) && may_open(name_first, low, n, i) && (e = word_at(name_first, low, n, i)) != NULL
+                && address_name_first_at(s, n, i + e->len))
+                gates |= 2;
+            if (!(gates & 2) && may_open(number_first, low, n, i) && word_at(number_first, low, n, i) != NULL
+                && address_number_first_at(s, i))
+                gates |= 2;
+        }
+        if (!(gates & 4) && may_open(anywhere, low, n, i) && word_at(anywhere, low, n, i) != NULL) gates |= 4;
+    }
     if (low != stack) PyMem_Free(low);
     return PyLong_FromLong(gates);
 }
@@ -970,7 +958,18 @@ static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
     if (found == NULL) return NULL;
     unsigned char key[MAX_LENGTHS + 1];
     for (Py_ssize_t p = 0; p < n; p++) {
-        if ((p > 0 && s[p - 1] != ' ') || s[p] == ' ' || !table->first[s[p]]) continue;
+        /* Could a key start here? A word starts here, and its character opens a key of one
+         * character, or it and the key's second character (after one space, if there is one)
+         * open a longer key. Asked without branches, and then only one: in noise a word starts
+         * at every third byte at random, but few of them open a key. */
+        unsigned char c = s[p];
+        unsigned char next = p + 1 < n ? s[p + 1] : 0, after = p + 2 < n ? s[p + 2] : 0;
+        unsigned char second = next == ' ' ? after : next;
+        unsigned pair = (unsigned)c << 8 | second;
+        unsigned starts = (p == 0 || s[p - 1] == ' ') & (c != ' ');
+        unsigned opens = (table->first[c] >> 1)
+                         | (((table->pairs[pair >> 3] >> (pair & 7)) & 1) & (second != ' ') & (second != 0));
+        if (!(starts & opens)) continue;
         /* The characters from p with one space skipped between any two (no key holds a space). */
         Py_ssize_t got = 0;
         for (Py_ssize_t i = p; got < longest && i < n; i++) {

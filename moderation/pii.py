@@ -204,16 +204,20 @@ _ADDRESS_OTHER = re.compile(_starting_with(
 ), re.IGNORECASE)
 # The address patterns, as bits of what `_address_gates` says could match, and the C tables it
 # reads for ASCII text: the street words of _ADDRESS_EN, those of _ADDRESS_OTHER that come first
-# and those that come after the number, and the German suffixes, each found where a word starts
-# (the suffixes anywhere).
+# and those that come after the number, each found where a word starts, and the German suffixes,
+# found anywhere.
 _EN, _OTHER, _DE = 1, 2, 4
+_ADDRESS_WORDS = (
+    [w + WORD_END for w in _STREET_WORDS_EN.split("|")],
+    _NAME_FIRST_STREETS.split(),
+    [w + WORD_END for w in _NUMBER_FIRST_STREETS.split()],
+    list(_GERMAN_STREET),
+)
+# The last table holds the words of all four: the C pass asks it first where any could start.
 _ADDRESS_TABLES = (
-    tuple(TEXTSCAN.word_starts(words) for words in (
-        [w + WORD_END for w in _STREET_WORDS_EN.split("|")],
-        _NAME_FIRST_STREETS.split(),
-        [w + WORD_END for w in _NUMBER_FIRST_STREETS.split()],
-        _GERMAN_STREET,
-    )) if TEXTSCAN else None
+    tuple(TEXTSCAN.word_starts(words) for words in _ADDRESS_WORDS)
+    + (TEXTSCAN.word_starts([w.rstrip(WORD_END) for words in _ADDRESS_WORDS for w in words]),)
+    if TEXTSCAN else None
 )
 
 # German street names end in a suffix joined to the name ("Hauptstraße 12"): find the suffix and

@@ -282,7 +282,7 @@ TO_NUMBER = re.compile(r"[\w\s.'\-,º°]*")
 NAME_WORD = re.compile(r"[A-Za-z][\w'.-]*")
 NUMBER_AT_END = re.compile(r"(?<!\w)\d{1,5}[A-Za-z]?,?\Z")
 NUMBER_FIRST_AT_END = re.compile(r"\d(?<!\w\d)\d{0,3}(?:\s?(?:bis|ter))?,?\Z", re.IGNORECASE)
-EN_STREETS, NAME_FIRST, NUMBER_FIRST, GERMAN = pii._ADDRESS_TABLES or (None,) * 4
+EN_STREETS, NAME_FIRST, NUMBER_FIRST, GERMAN, _ = pii._ADDRESS_TABLES or (None,) * 5
 
 
 def _may_hold_address_en(text: str, lowered: str) -> bool:
