@@ -112,17 +112,10 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
     unsigned char stack[2048];
     unsigned char *restrict buf = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
     if (buf == NULL) return PyErr_NoMemory();
-    /* The translate step (case, punctuation marks, apostrophes deleted), and in the same pass
-     * leetspeak inside mixed tokens: a run of the leetspeak class is mixed if a letter is next to a
-     * digit or symbol that may stand for one, and is folded where it ends. Noise alternates
-     * classes at random, so the loop keeps its state in flags rather than branches, and branches
-     * only where a character is deleted or a mixed run ends. */
+    /* The translate step: case, punctuation marks, apostrophes deleted. */
     Py_ssize_t m = 0;
     int plain = 1; /* nothing but letters one space apart so far */
     unsigned char previous = ' '; /* so that a leading space is not plain */
-    int obfuscated = 0;
-    unsigned mixed = 0, previous_class = 0; /* of the previous byte if it is in a run, else 0 */
-    Py_ssize_t run_start = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char folded = fold_table[in[i]];
         if (folded >= DELETE) {
@@ -132,26 +125,32 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
             }
             continue;
         }
+        /* Without branches: in noise these tests would be mispredicted half the time. */
         plain &= (LOWER(folded) != 0) | ((folded == ' ') & (previous != ' '));
         previous = folded;
-        buf[m] = folded;
-        unsigned cls = classes[folded];
-        unsigned in_run = (cls & C_LEET) != 0;
-        mixed |= in_run & ((((previous_class & C_LOWER) != 0) & ((cls & C_AFTER) != 0))
-                           | (((previous_class & C_BEFORE) != 0) & ((cls & C_LOWER) != 0)));
-        if ((in_run ^ 1) & mixed) obfuscated |= fold_mixed_leet_run(buf + run_start, m - run_start);
-        mixed &= in_run;
-        previous_class = in_run ? cls : 0;
-        run_start = in_run ? run_start : m + 1;
-        m++;
+        buf[m++] = folded;
     }
-    if (mixed) obfuscated |= fold_mixed_leet_run(buf + run_start, m - run_start);
     if (plain && (m == 0 || buf[m - 1] != ' ')) {
-        /* Most chat without punctuation: the translated text is already the result (and holds no
-         * digit or symbol to fold). */
+        /* Most chat without punctuation: the translated text is already the result. */
         PyObject *result = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf, m);
         if (buf != stack) PyMem_Free(buf);
         return result == NULL ? NULL : Py_BuildValue("(NO)", result, Py_False);
+    }
+    /* Leetspeak inside mixed tokens: a run of the class is mixed if a letter is next to a digit or
+     * symbol that may stand for one. Noise alternates classes at random, so the loop keeps its
+     * state in flags rather than branches, and branches only where a mixed run ends. */
+    int obfuscated = 0;
+    unsigned mixed = 0, previous_class = 0; /* of the previous byte if it is in a run, else 0 */
+    Py_ssize_t run_start = 0;
+    for (Py_ssize_t i = 0; i <= m; i++) {
+        unsigned cls = i < m ? classes[buf[i]] : 0;
+        unsigned in_run = (cls & C_LEET) != 0;
+        mixed |= in_run & ((((previous_class & C_LOWER) != 0) & ((cls & C_AFTER) != 0))
+                           | (((previous_class & C_BEFORE) != 0) & ((cls & C_LOWER) != 0)));
+        if ((in_run ^ 1) & mixed) obfuscated |= fold_mixed_leet_run(buf + run_start, i - run_start);
+        mixed &= in_run;
+        previous_class = in_run ? cls : 0;
+        run_start = in_run ? run_start : i + 1;
     }
     /* Words, one space apart, and " . " between sentences: up to three bytes out for one in ("a\nb"). */
     unsigned char out_stack[3 * sizeof stack + 4];

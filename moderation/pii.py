@@ -367,8 +367,11 @@ class PiiDetector:
         # Most messages hold no digit at all; one cheap scan then rules out phones and addresses.
         any_digit = _has_digit(text)
         seven_digits = any_digit and _seven_digits(text)
-        present = _present(lower)
-        if "@" in text or present & _AT_SPELLED or (present & _DOT_SPACED if words is None else "dot" in words):
+        dot = " dot " in lower if words is None else "dot" in words
+        # Each of _NEEDLES holds "@", "/", " dot " or a bracket: text with none (most chat) skips the pass.
+        found = dot or "@" in text or "/" in text or "]" in lower or ")" in lower or "}" in lower
+        present = _present(lower) if found else 0
+        if "@" in text or present & _AT_SPELLED or dot:
             spans += self._emails(text, present)
         # Hints are looked for in lower case; `lower` is the text itself when it is not ASCII.
         lowered = lower if lower is not text else text.lower()

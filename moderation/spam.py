@@ -77,11 +77,14 @@ class SpamDetector:
         reasons: list[str] = []
         doubtful: list[str] = []
         s = self.settings
-        # Both asked more than once below: each is a pass over a long message.
-        lowered = text.lower()
+        # Asked more than once below, each a pass over a long message: the lower case (made when
+        # first needed) and whether "://" is in the text.
+        lowered: str | None = None
         scheme = ":" in text and "://" in text
-        if (scheme or ("." in text and _DOTTED.search(text))) and self._has_link(text, pii, lowered, scheme):
-            reasons.append("spam_link")
+        if scheme or ("." in text and _DOTTED.search(text)):
+            lowered = text.lower()
+            if self._has_link(text, pii, lowered, scheme):
+                reasons.append("spam_link")
         if recent:
             repeats, flood = self._history(text, recent)
             if repeats >= s.repeat_count:
@@ -98,7 +101,9 @@ class SpamDetector:
                 doubtful.append("doubtful_mentions")
         # str.islower tests every character slowly; for ASCII text, comparing it with its lower case
         # says the same (has it a capital letter?) several times faster.
-        if len(text) >= s.caps_min_letters and (lowered != text if text.isascii() else not text.islower()):
+        if len(text) >= s.caps_min_letters and (
+            (lowered or text.lower()) != text if text.isascii() else not text.islower()
+        ):
             upper, letters = _count_caps(text, s.caps_min_letters * 0.6)
             if letters >= s.caps_min_letters:
                 ratio = upper / letters
