@@ -190,6 +190,9 @@ IDEATION = (
     "(everyone|everybody|they|my family|the world|people|my kids|my wife|my husband|my parents|my partner|my friends|theyd|everyone would|everyone will) "
     "(would be|will be|are|is|d be|be) better off (without me|if i (was|were) (dead|gone)|when im gone|if i died|with me gone|dead)",
     "better off dead",
+    # The same with a word between ("they would honestly be better off without me").
+    "(everyone|everybody|they|my family|the world|people|my kids|my parents|my partner|my friends|theyd) "
+    "(would|will|d) (honestly|really|probably|truly|definitely|all|just) be better off without me",
     "(world|everyone|everybody) (would be|is|will be) better without me",
     "(nobody|no one|noone) would (even |)(miss me|notice|care) (if i (died|was gone|were gone|disappeared|killed myself|was dead)|)",
     "(life|my life) (isnt|is not) worth living",
@@ -321,6 +324,10 @@ WARNING = (
     "(left|leaving|wrote|writing) (a letter|letters|a note|notes) for (each of |all of |)(my kids|my children|my family|my wife|my husband|my parents|everyone)",
     "(wrote|written|writing|left|finished|finishing) (my |a |the |)(goodbye|farewell|last) (note|letter|notes|letters)",
     "(goodbye letter|goodbye note)",
+    # Feeling a burden ("everyone would be happier without me"): said in despair, but also of a
+    # party, a team or a break-up, so a sign, not ideation ("better off without me" is ideation).
+    "(everyone|everybody|my family|the world|people|my kids|my children|my parents|my friends|they|theyd) "
+    "(would |d |will |)(honestly |really |probably |truly |all |just |)(be |)(happier|fine|okay|ok) without me",
 )
 
 _PILLS_EN = (

@@ -14,6 +14,7 @@ def risk(text: str) -> Risk:
     "I want to die",
     "i don't want to be alive anymore",
     "everyone would be better off without me",
+    "they would honestly be better off without me",
     "I've been having suicidal thoughts",
     "i relapsed and cut myself again last night",
     "this is my last message. goodbye forever",
@@ -115,6 +116,9 @@ def test_method_or_plan_in_other_words(text):
     # A wish told in the past, then recovery after "but": the "but" turns toward recovery.
     "after the divorce I wanted to die, but I'm glad I stayed",
     "I thought about ending it back then, but I'm in a much better place now",
+    # Said of an evening or a week away: at most a doubt (one warning sign), never an alert.
+    "go to the party, they'd be fine without me",
+    "the team will be fine without me for a week",
 ])
 def test_not_a_crisis_in_other_words(text):
     assert risk(text) is Risk.NONE
@@ -127,6 +131,7 @@ def test_not_a_crisis_in_other_words(text):
     "something to remember me by, I left it with my sister",
     "been planning how i'd do it, this saturday",
     "finished my goodbye letters tonight",
+    "everyone would honestly be happier without me",
 ])
 def test_one_warning_sign_alone_is_only_a_doubt(text):
     # Far more often ordinary talk (decluttering, moving, health anxiety, a grief exercise) than a
@@ -140,6 +145,7 @@ def test_one_warning_sign_alone_is_only_a_doubt(text):
     "I wrote goodbye letters. I'm going to do it tomorrow",
     "if I'm not here tomorrow, it wasn't anyone's fault",
     "I can't go on anymore. I started giving all my stuff away",
+    "my family would be fine without me, i can't do this anymore",
 ])
 def test_warning_signs_together_alert_a_moderator_but_never_hold(text):
     # Two signs, or one with distress: a check-in, the message shown; a time makes no plan of them.
