@@ -61,7 +61,7 @@ class WordIndex:
         self._lookups: frozenset[str] = frozenset()
         self._vocabulary: frozenset[str] = frozenset()
         # The vocabulary as the C table `known_words` reads, with the gate bits of its indexed words,
-        # made on first use after a change; and the same with the infixes, for `glued_words`.
+        # made on first use after a change; and the same with the infixes, for `known_pieces`.
         self._table: Any = None
         self._piece_table: Any = None
 
