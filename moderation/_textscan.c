@@ -521,9 +521,11 @@ static int note_start(WordTable *table, const unsigned char *data, Py_ssize_t le
  * dict or NULL, gives words their bits (an int below 2**64); words it does not hold have none. */
 static PyObject *make_table(PyObject *arg, const char *kind, int starts, PyObject *bits) {
     const char *what = starts ? "word_starts() takes an iterable of str" : "vocabulary() takes an iterable of str";
-    PyObject *words = PySequence_Fast(arg, what);
+    /* A tuple of its own: looking a word up in `bits` may run a key's __eq__, which must not be able
+     * to change the words under the loop (a list given here would be the caller's own). */
+    PyObject *words = PySequence_Tuple(arg);
     if (words == NULL) return NULL;
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(words);
+    Py_ssize_t count = PyTuple_GET_SIZE(words);
     size_t size = 16;
     while (size < (size_t)count * 2) size <<= 1; /* at most half full: probing always ends */
     WordTable *table = PyMem_Calloc(1, sizeof(WordTable) + size * sizeof(Entry));
@@ -539,7 +541,7 @@ static PyObject *make_table(PyObject *arg, const char *kind, int starts, PyObjec
         return NULL;
     }
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *word = PySequence_Fast_GET_ITEM(words, i);
+        PyObject *word = PyTuple_GET_ITEM(words, i);
         if (!PyUnicode_Check(word)) {
             PyErr_SetString(PyExc_TypeError, what);
             goto error;
@@ -677,22 +679,30 @@ static PyObject *known_pieces(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!On:known_pieces", &PyList_Type, &runs, &capsule, &longest)) return NULL;
     WordTable *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
     if (table == NULL) return NULL;
+    /* The set is made first: making it may run a garbage collection, and with it finalizers that
+     * could change the list. From the checks on, no Python code runs (as in scan_words). */
+    PyObject *found = PyFrozenSet_New(NULL);
+    if (found == NULL) return NULL;
     Py_ssize_t count = PyList_GET_SIZE(runs), size = 0;
     for (Py_ssize_t r = 0; r < count; r++) {
         PyObject *run = PyList_GET_ITEM(runs, r);
         if (!PyUnicode_Check(run)) {
             PyErr_SetString(PyExc_TypeError, "known_pieces() takes a list of str");
+            Py_DECREF(found);
             return NULL;
         }
-        if (!PyUnicode_IS_ASCII(run)) Py_RETURN_NONE;
+        if (!PyUnicode_IS_ASCII(run)) {
+            Py_DECREF(found);
+            Py_RETURN_NONE;
+        }
         size = PyUnicode_GET_LENGTH(run) > size ? PyUnicode_GET_LENGTH(run) : size;
     }
     unsigned char stack[256];
     unsigned char *word = size <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)size + 1);
-    if (word == NULL) return PyErr_NoMemory();
-    PyObject *found = PyFrozenSet_New(NULL);
-    if (found == NULL) goto fail;
-    /* As in scan_words: the generation is taken once the set is made, and no Python code runs after. */
+    if (word == NULL) {
+        Py_DECREF(found);
+        return PyErr_NoMemory();
+    }
     uint64_t current = ++generation, bits = 0;
     for (Py_ssize_t r = 0; r < count; r++) {
         PyObject *run = PyList_GET_ITEM(runs, r);

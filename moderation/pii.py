@@ -93,12 +93,13 @@ _SPELLED_AT_DOMAIN = re.compile(
 )
 
 # The strings `find` asks the (lower-case) text about, as bits of what `_present` returns: an "@"
-# spelled out, a spelled " dot ", a " @ " with spaces, a "dot" in brackets, and the "u/" of a
-# Reddit user.
-_AT_SPELLED, _DOT_SPACED, _AT_SPACED, _DOT_BRACKETED, _U_SLASH = 1, 2, 4, 8, 16
+# spelled out, a spelled " dot ", a " @ " with spaces, a "dot" in brackets, the "u/" of a Reddit
+# user, and the end of a profile link's domain before its "/" (_PROFILE_DOMAIN_END's strings).
+_AT_SPELLED, _DOT_SPACED, _AT_SPACED, _DOT_BRACKETED, _U_SLASH, _PROFILE_END = 1, 2, 4, 8, 16, 32
 _NEEDLES = {
     "[at]": _AT_SPELLED, "(at)": _AT_SPELLED, "{at}": _AT_SPELLED, " dot ": _DOT_SPACED, " @ ": _AT_SPACED,
     "[dot]": _DOT_BRACKETED, "(dot)": _DOT_BRACKETED, "{dot}": _DOT_BRACKETED, "u/": _U_SLASH,
+    **{f".{end}/": _PROFILE_END for end in ("com", "am", "me", "gg", "net", "app", "tv", "ee")},
 }
 _NEEDLE_TABLE = TEXTSCAN.word_starts(list(_NEEDLES), _NEEDLES) if TEXTSCAN is not None else None
 
@@ -376,7 +377,9 @@ class PiiDetector:
         # Hints are looked for in lower case; `lower` is the text itself when it is not ASCII.
         lowered = lower if lower is not text else text.lower()
         if "/" in text:
-            if _PROFILE_DOMAIN_END.search(text) and _PROFILE_HINT.search(lowered):
+            # For ASCII text `lower` is lower case, and the needle pass answers _PROFILE_DOMAIN_END.
+            ends = present & _PROFILE_END if text.isascii() else _PROFILE_DOMAIN_END.search(text)
+            if ends and _PROFILE_HINT.search(lowered):
                 spans += [Span("profile_link", m.start(), m.end()) for m in _PROFILE_LINK.finditer(text)]
             if present & _U_SLASH:  # "u/" in the lower-case text, which admits more: the regex decides
                 spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]

@@ -6,6 +6,7 @@ so this compares the two even when the package runs compiled. Skipped where the 
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import random
 import re
@@ -364,3 +365,49 @@ def test_bits_and_pieces_take_only_what_they_can_hold() -> None:
     expected = frozenset(_pieces("x", 3) | _pieces("kil", 3)) & VOCABULARY
     assert "kil" in expected
     assert textscan.known_pieces(["x" * 300 + " kiiiil"], BITS_TABLE, 3) == (expected, _bits(expected))
+
+
+def test_python_code_run_inside_a_call_cannot_change_what_it_reads() -> None:
+    # A bits key whose __eq__ empties the word list, and a finalizer that swaps a run for a longer
+    # one during the garbage collection making the result may start: both once read freed memory or
+    # wrote past a buffer (found under AddressSanitizer). The words are copied, and the runs are
+    # read only after the result is made.
+    words = [f"w{i}" for i in range(50)]
+
+    class Emptier:
+        def __hash__(self) -> int:
+            return hash("w0")
+
+        def __eq__(self, other: object) -> bool:
+            words.clear()
+            return False
+
+    table = textscan.vocabulary(words, {Emptier(): 1})
+    assert textscan.known_words("w0 w1 w49 w50", table) == {"w0", "w1", "w49"}
+
+    before, after = "ab " + "cd" * 5, "kil " + "ab" * 2500
+    runs = [before]
+
+    class Swapper:
+        def __del__(self) -> None:
+            runs[0] = after
+
+    def pieces_of(run: str) -> tuple[frozenset[str], int]:
+        found = frozenset().union(*(_pieces(python.squeeze(t)) for t in run.split(" ") if t)) & VOCABULARY
+        return found, _bits(found)
+
+    old_threshold = gc.get_threshold()
+    try:
+        for threshold in range(1, 20):
+            gc.collect()
+            cycle = Swapper()
+            cycle.self = cycle  # type: ignore[attr-defined]
+            del cycle
+            gc.set_threshold(threshold)
+            found = textscan.known_pieces(runs, BITS_TABLE, LONGEST)
+            gc.set_threshold(*old_threshold)
+            # The finalizer may run inside the call or after it: the pieces are of one run or the other.
+            assert found in (pieces_of(before), pieces_of(after))
+            runs[0] = before
+    finally:
+        gc.set_threshold(*old_threshold)
