@@ -18,6 +18,9 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Character classes of the folded text, as bits of one table lookup per byte. */
 enum {
@@ -328,6 +331,50 @@ static PyObject *join_spaced(PyObject *Py_UNUSED(self), PyObject *arg) {
  * clearing the marks between calls (that cost about as much as finding them). */
 static uint64_t generation;
 
+/* Where a byte stands in a text, as bits: bit i % 64 of bits[i / 64] is set where s[i] == byte,
+ * for i < n, and the bits past n are clear. Scans that look only at word starts or word ends walk
+ * these bits (one step per word) instead of testing every byte, where in noise a branch on "is this
+ * a space?" is mispredicted at every third byte. */
+#define BITS_STACK 64 /* words of bits on the stack: texts of up to 4096 bytes */
+static void byte_bits(const unsigned char *s, Py_ssize_t n, unsigned char byte, uint64_t *bits) {
+    Py_ssize_t b = 0;
+#if defined(__SSE2__)
+    const __m128i wanted = _mm_set1_epi8((char)byte);
+    for (; (b + 1) * 64 <= n; b++) {
+        uint64_t m = 0;
+        for (int q = 0; q < 4; q++) {
+            __m128i chunk = _mm_loadu_si128((const __m128i *)(s + b * 64 + 16 * q));
+            m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, wanted)) << (16 * q);
+        }
+        bits[b] = m;
+    }
+#endif
+    for (; b * 64 < n; b++) {
+        Py_ssize_t len = n - b * 64 < 64 ? n - b * 64 : 64;
+        uint64_t m = 0;
+        for (Py_ssize_t j = 0; j < len; j++) m |= (uint64_t)(s[b * 64 + j] == byte) << j;
+        bits[b] = m;
+    }
+}
+
+/* Room for the bits of a text of n bytes: `stack` (BITS_STACK words) if it fits, else allocated. */
+static uint64_t *bits_for(Py_ssize_t n, uint64_t *stack) {
+    Py_ssize_t words = (n + 63) / 64 + 1;
+    if (words <= BITS_STACK) return stack;
+    uint64_t *bits = PyMem_Malloc((size_t)words * sizeof(uint64_t));
+    if (bits == NULL) PyErr_NoMemory();
+    return bits;
+}
+
+/* The bits of block b of `spaces` (byte_bits of ' ') where a word starts: a byte other than a space
+ * at the text's start or after a space. */
+static inline uint64_t word_start_bits(const uint64_t *spaces, Py_ssize_t b, Py_ssize_t n) {
+    uint64_t after_space = spaces[b] << 1 | (b == 0 ? 1 : spaces[b - 1] >> 63);
+    Py_ssize_t left = n - b * 64;
+    uint64_t inside = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
+    return after_space & ~spaces[b] & inside;
+}
+
 static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
     /* Eight bytes at a time: most words fit in one step. The copies have a constant size, so
      * they compile to plain loads rather than calls to memcpy. */
@@ -341,6 +388,30 @@ static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
     if (n > 0) {
         uint64_t chunk = 0;
         for (Py_ssize_t i = 0; i < n; i++) chunk |= (uint64_t)s[i] << (8 * i);
+        h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    return (Py_hash_t)h;
+}
+
+/* bytes_hash, for bytes followed by at least eight readable ones (a padded copy of a text): the
+ * last few bytes are read in one load and masked, rather than one at a time in a loop whose length
+ * changes from word to word. */
+static inline Py_hash_t padded_hash(const unsigned char *s, Py_ssize_t n) {
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t chunk;
+        memcpy(&chunk, s, 8);
+        h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    if (n > 0) {
+        uint64_t chunk;
+        memcpy(&chunk, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        chunk = __builtin_bswap64(chunk); /* bytes_hash puts the first byte lowest */
+#endif
+        chunk &= ((uint64_t)1 << (8 * n)) - 1;
         h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
     }
@@ -429,6 +500,110 @@ static PyObject *letter_counts(PyObject *Py_UNUSED(self), PyObject *arg) {
     return Py_BuildValue("(nn)", upper, letters);
 }
 
+/* What `\w` matches in ASCII text. */
+static int is_word_char(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* at_domain(text) -> bool | None
+ *
+ * For ASCII text: does pii._AT_DOMAIN, `@[\w-]+(?:\.[\w-]+)+`, match somewhere? Since "." is not in
+ * [\w-], a match's first run is the whole run after its "@", so each "@" needs only one look: a run,
+ * a ".", and a character of the class after it. The regex is then run only on the few texts that
+ * pass, where it finds the spans; on noise, which holds an "@" every hundred bytes, it cost more
+ * than the rest of the e-mail check. None for other text.
+ */
+static int domain_char(unsigned char c) { return is_word_char(c) || c == '-'; }
+
+static PyObject *at_domain(PyObject *Py_UNUSED(self), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "at_domain() takes a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    for (const unsigned char *at = memchr(s, '@', (size_t)n); at != NULL;
+         at = memchr(at + 1, '@', (size_t)(n - (at + 1 - s)))) {
+        Py_ssize_t j = at + 1 - s;
+        while (j < n && domain_char(s[j])) j++;
+        if (j > at + 1 - s && j + 1 < n && s[j] == '.' && domain_char(s[j + 1])) Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+/* mention_count(text, enough) -> int | None
+ *
+ * For ASCII text: how many distinct names, case aside, spam._MENTION finds (`@(?<![\w.]@)(\w{1,32})`,
+ * every match from the left), counting no further than `enough` (the caller's largest threshold, so
+ * that a text of thousands of mentions costs no more than one of a few). One look at each "@"
+ * instead of a list of matches and a set of their lower case. None for other text, or if `enough`
+ * is over 64.
+ */
+static PyObject *mention_count(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    Py_ssize_t enough;
+    if (!PyArg_ParseTuple(args, "Un:mention_count", &text, &enough)) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    enum { MOST = 64 };
+    if (enough > MOST) Py_RETURN_NONE; /* thresholds that high are left to Python */
+    Py_ssize_t starts[MOST], lengths[MOST], count = 0;
+    Py_ssize_t i = 0;
+    while (count < enough && i < n) {
+        const unsigned char *at = memchr(s + i, '@', (size_t)(n - i));
+        if (at == NULL) break;
+        i = at - s;
+        Py_ssize_t j = i + 1;
+        if (i == 0 || !(is_word_char(s[i - 1]) || s[i - 1] == '.'))
+            while (j < n && j - i - 1 < 32 && is_word_char(s[j])) j++;
+        Py_ssize_t length = j - i - 1;
+        if (length == 0) {
+            i++;
+            continue;
+        }
+        int seen = 0;
+        for (Py_ssize_t k = 0; k < count && !seen; k++) {
+            if (lengths[k] != length) continue;
+            seen = 1;
+            for (Py_ssize_t c = 0; c < length && seen; c++) {
+                unsigned char a = s[starts[k] + c], b = s[i + 1 + c];
+                seen = (a | ((unsigned char)(a - 'A') < 26) << 5) == (b | ((unsigned char)(b - 'A') < 26) << 5);
+            }
+        }
+        if (!seen) {
+            starts[count] = i + 1;
+            lengths[count++] = length;
+        }
+        i = j;
+    }
+    return PyLong_FromSsize_t(count);
+}
+
+/* digits_after(text, mark, count) -> bool | None
+ *
+ * For ASCII text: does `count` digits come right after some `mark` character (pii._HASH_DIGITS,
+ * `#\d{4}`, searched)? None for other text.
+ */
+static PyObject *digits_after(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    int mark;
+    Py_ssize_t count;
+    if (!PyArg_ParseTuple(args, "UCn:digits_after", &text, &mark, &count)) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    if (mark > 127) Py_RETURN_FALSE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    for (const unsigned char *at = memchr(s, mark, (size_t)n); at != NULL;
+         at = memchr(at + 1, mark, (size_t)(n - (at + 1 - s)))) {
+        Py_ssize_t j = at + 1 - s, digits = 0;
+        while (digits < count && j + digits < n && (unsigned char)(s[j + digits] - '0') < 10) digits++;
+        if (digits == count) Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
 /* Tables of words keyed by their bytes (open addressing), so a text's words are found in them
  * without first becoming str objects. Two kinds, made once and used for every message:
  * - a vocabulary (`vocabulary`, read by `known_words`): the words some stage may look a message's
@@ -478,22 +653,26 @@ static void table_free(PyObject *capsule) {
     PyMem_Free(table);
 }
 
-static int is_word_char(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 static inline size_t bloom_bit(Py_hash_t h) { return ((size_t)h >> 24) & (BLOOM_BITS - 1); }
 
-/* The table's entry for s[0:len], or NULL. */
-static Entry *find_entry(const WordTable *table, const unsigned char *s, Py_ssize_t len) {
-    Py_hash_t h = bytes_hash(s, len);
+static inline int in_bloom(const WordTable *table, Py_hash_t h) {
     size_t bit = bloom_bit(h);
-    if (!((table->bloom[bit >> 6] >> (bit & 63)) & 1)) return NULL;
+    return (table->bloom[bit >> 6] >> (bit & 63)) & 1;
+}
+
+/* The table's entry for s[0:len], whose bytes_hash is h, or NULL. */
+static Entry *find_hashed(const WordTable *table, Py_hash_t h, const unsigned char *s, Py_ssize_t len) {
     for (size_t at = (size_t)h & table->mask; table->entries[at].word != NULL; at = (at + 1) & table->mask) {
         const Entry *e = &table->entries[at];
         if (e->hash == h && e->len == len && memcmp(e->data, s, (size_t)len) == 0) return (Entry *)e;
     }
     return NULL;
+}
+
+/* The table's entry for s[0:len], or NULL. */
+static Entry *find_entry(const WordTable *table, const unsigned char *s, Py_ssize_t len) {
+    Py_hash_t h = bytes_hash(s, len);
+    return in_bloom(table, h) ? find_hashed(table, h, s, len) : NULL;
 }
 
 /* Adds one word to a table of word starts: its first characters and its length. */
@@ -644,19 +823,55 @@ static PyObject *scan_words(PyObject *args, const char *format, int with_bits) {
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
-    PyObject *found = PyFrozenSet_New(NULL);
-    if (found == NULL) return NULL;
-    uint64_t current = ++generation, bits = 0;
-    for (Py_ssize_t start = 0; start <= n;) {
-        Py_ssize_t stop = start;
-        while (stop < n && s[stop] != ' ') stop++;
-        Entry *e = find_entry(table, s + start, stop - start);
-        if (e != NULL && note_found(e, current, found, &bits) < 0) {
-            Py_DECREF(found);
-            return NULL;
-        }
-        start = stop + 1;
+    /* A copy with eight bytes of padding, for padded_hash; and where its spaces are. */
+    unsigned char stack[2048 + 8];
+    uint64_t space_stack[BITS_STACK];
+    unsigned char *copy = n + 8 <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 8);
+    uint64_t *spaces = copy == NULL ? NULL : bits_for(n, space_stack);
+    if (spaces == NULL) {
+        if (copy != stack) PyMem_Free(copy);
+        return copy == NULL ? PyErr_NoMemory() : NULL;
     }
+    memcpy(copy, s, (size_t)n);
+    memset(copy + n, 0, 8);
+    byte_bits(copy, n, ' ', spaces);
+    PyObject *found = PyFrozenSet_New(NULL);
+    uint64_t current = ++generation, bits = 0;
+    /* Words end at spaces. A block's words are hashed and tried on the bloom filter first, without
+     * a branch (the few that pass are noted), and only those are looked up in the slots. */
+    Py_ssize_t start = 0;
+    struct { Py_ssize_t start, len; Py_hash_t hash; } passed[65];
+    for (Py_ssize_t b = 0; found != NULL && b * 64 <= n; b++) {
+        uint64_t ends = b * 64 < n ? spaces[b] : 0;
+        int count = 0;
+        for (; ends; ends &= ends - 1) {
+            Py_ssize_t stop = b * 64 + __builtin_ctzll(ends);
+            Py_hash_t h = padded_hash(copy + start, stop - start);
+            passed[count].start = start;
+            passed[count].len = stop - start;
+            passed[count].hash = h;
+            count += in_bloom(table, h);
+            start = stop + 1;
+        }
+        if ((b + 1) * 64 > n) {
+            /* The last block: the word after the last space (empty if the text ends in one). */
+            Py_hash_t h = padded_hash(copy + start, n - start);
+            passed[count].start = start;
+            passed[count].len = n - start;
+            passed[count].hash = h;
+            count += in_bloom(table, h);
+        }
+        for (int k = 0; k < count; k++) {
+            Entry *e = find_hashed(table, passed[k].hash, copy + passed[k].start, passed[k].len);
+            if (e != NULL && note_found(e, current, found, &bits) < 0) {
+                Py_CLEAR(found);
+                break;
+            }
+        }
+    }
+    if (copy != stack) PyMem_Free(copy);
+    if (spaces != space_stack) PyMem_Free(spaces);
+    if (found == NULL) return NULL;
     if (!with_bits) return found;
     return Py_BuildValue("(NK)", found, (unsigned long long)bits);
 }
@@ -967,41 +1182,46 @@ static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    uint64_t space_stack[BITS_STACK];
+    uint64_t *spaces = bits_for(n, space_stack);
+    if (spaces == NULL) return NULL;
+    byte_bits(s, n, ' ', spaces);
     PyObject *found = PyList_New(0);
-    if (found == NULL) return NULL;
     unsigned char key[MAX_LENGTHS + 1];
-    for (Py_ssize_t p = 0; p < n; p++) {
-        /* Could a key start here? A word starts here, and its character opens a key of one
-         * character, or it and the key's second character (after one space, if there is one)
-         * open a longer key. Asked without branches, and then only one: in noise a word starts
-         * at every third byte at random, but few of them open a key. */
-        unsigned char c = s[p];
-        unsigned char next = p + 1 < n ? s[p + 1] : 0, after = p + 2 < n ? s[p + 2] : 0;
-        unsigned char second = next == ' ' ? after : next;
-        unsigned pair = (unsigned)c << 8 | second;
-        unsigned starts = (p == 0 || s[p - 1] == ' ') & (c != ' ');
-        unsigned opens = (table->first[c] >> 1)
-                         | (((table->pairs[pair >> 3] >> (pair & 7)) & 1) & (second != ' ') & (second != 0));
-        if (!(starts & opens)) continue;
-        /* The characters from p with one space skipped between any two (no key holds a space). */
-        Py_ssize_t got = 0;
-        for (Py_ssize_t i = p; got < longest && i < n; i++) {
-            if (s[i] == ' ') {
-                if (got == 0 || s[i - 1] == ' ') break; /* two spaces: no key goes on */
-                continue;
+    for (Py_ssize_t b = 0; found != NULL && b * 64 < n; b++) {
+        for (uint64_t starts = word_start_bits(spaces, b, n); starts; starts &= starts - 1) {
+            /* Could a key start at this word? Its character opens a key of one character, or it
+             * and the key's second character (after one space, if there is one) open a longer
+             * key. Asked without branches, and then only once: few words of noise open a key. */
+            Py_ssize_t p = b * 64 + __builtin_ctzll(starts);
+            unsigned char c = s[p];
+            unsigned char next = p + 1 < n ? s[p + 1] : 0, after = p + 2 < n ? s[p + 2] : 0;
+            unsigned char second = next == ' ' ? after : next;
+            unsigned pair = (unsigned)c << 8 | second;
+            unsigned opens = (table->first[c] >> 1)
+                             | (((table->pairs[pair >> 3] >> (pair & 7)) & 1) & (second != ' ') & (second != 0));
+            if (!opens) continue;
+            /* The characters from p with one space skipped between any two (no key holds a space). */
+            Py_ssize_t got = 0;
+            for (Py_ssize_t i = p; got < longest && i < n; i++) {
+                if (s[i] == ' ') {
+                    if (got == 0 || s[i - 1] == ' ') break; /* two spaces: no key goes on */
+                    continue;
+                }
+                key[got++] = s[i];
             }
-            key[got++] = s[i];
+            const Entry *e = word_at(table, key, got, 0);
+            if (e == NULL) continue;
+            PyObject *item = Py_BuildValue("(nO)", p, e->word);
+            if (item == NULL || PyList_Append(found, item) < 0) {
+                Py_XDECREF(item);
+                Py_CLEAR(found);
+                break;
+            }
+            Py_DECREF(item);
         }
-        const Entry *e = word_at(table, key, got, 0);
-        if (e == NULL) continue;
-        PyObject *item = Py_BuildValue("(nO)", p, e->word);
-        if (item == NULL || PyList_Append(found, item) < 0) {
-            Py_XDECREF(item);
-            Py_DECREF(found);
-            return NULL;
-        }
-        Py_DECREF(item);
     }
+    if (spaces != space_stack) PyMem_Free(spaces);
     return found;
 }
 
@@ -1020,6 +1240,9 @@ static PyMethodDef methods[] = {
     {"letter_counts", letter_counts, METH_O, "Capitals and letters in ASCII text; None for other text."},
     {"clean_ascii", clean_ascii, METH_O, "Has ASCII text no control character the display drops? None for other text."},
     {"digits_close", digits_close, METH_VARARGS, "Does ASCII text hold `count` digits at most `gap` apart (with only `between` between)? None for other text."},
+    {"at_domain", at_domain, METH_O, "Could pii's _AT_DOMAIN match ASCII text? None for other text."},
+    {"mention_count", mention_count, METH_VARARGS, "Distinct @mentions in ASCII text, counted up to `enough`; None for other text."},
+    {"digits_after", digits_after, METH_VARARGS, "Do `count` digits follow some `mark` in ASCII text? None for other text."},
     {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},
     {NULL, NULL, 0, NULL},
 };
