@@ -246,6 +246,8 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
     """Where `[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+` matches, scanning from the left. An address starts at
     the first position whose run of [\\w.+-] reaches an "@" with a domain after it: the start of that
     run, or the end of the previous address if it ends inside the run."""
+    if TEXTSCAN is not None and TEXTSCAN.at_domain(text) is False:
+        return []  # for ASCII text one C look at each "@" (moderation/_textscan.c) rules it out
     spans = []
     previous_end = 0
     for m in _AT_DOMAIN.finditer(text):
@@ -335,6 +337,16 @@ def _seven_digits(text: str) -> bool:
     return _PHONE_DIGITS.search(text) is not None
 
 
+def _hash_digits(text: str) -> bool:
+    """Does a "#" with four digits after it, what every Discord tag holds, occur in the text? For
+    ASCII text one C look at each "#" answers (moderation/_textscan.c)."""
+    if TEXTSCAN is not None:
+        found = TEXTSCAN.digits_after(text, "#", 4)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return _HASH_DIGITS.search(text) is not None
+
+
 def _has_digit(text: str) -> bool:
     """Does the text hold any digit? For ASCII text a C pass answers (one digit "close" to itself);
     without it, deleting the digits from its bytes and comparing lengths, several times faster
@@ -388,7 +400,7 @@ class PiiDetector:
         gates = _address_gates(text, lowered) if any_digit else 0
         if gates:
             spans += self._addresses(text, gates)
-        if "#" in text and _HASH_DIGITS.search(text):
+        if "#" in text and _hash_digits(text):
             spans += [Span("handle", m.start(), m.end()) for m in _DISCORD_TAG.finditer(text)]
         if words is None or not _PLATFORM_SQUEEZED.isdisjoint(words):
             spans += self._handles(text, lower)

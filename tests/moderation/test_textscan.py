@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.moderation_bench import random_chars, random_words
-from moderation import crisis, harassment, pii
+from moderation import crisis, harassment, pii, spam
 from moderation.cli import load_eval
 from moderation.lexicon import WORD_END, PhraseMatcher
 from moderation.normalize import normalize
@@ -122,6 +122,12 @@ def _check(text: str) -> None:
         for needle, bit in needles.items():
             expected |= bit if needle in text else 0
         assert textscan.needle_bits(text, table) == (expected if text.isascii() else None)
+    ascii_only = text.isascii()
+    assert textscan.at_domain(text) is ((pii._AT_DOMAIN.search(text) is not None) if ascii_only else None)
+    assert textscan.digits_after(text, "#", 4) is ((pii._HASH_DIGITS.search(text) is not None) if ascii_only else None)
+    names = len({m.lower() for m in spam._MENTION.findall(text)})
+    for enough in (1, 3, 5, 64):
+        assert textscan.mention_count(text, enough) == (min(names, enough) if ascii_only else None)
     counts = textscan.letter_counts(text)
     assert counts == ((sum(c.isupper() for c in text), sum(c.isalpha() for c in text)) if text.isascii() else None)
     found = textscan.fold_ascii(text)
@@ -225,6 +231,16 @@ def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
     assert textscan.known_words(text, TABLE) is None
     assert textscan.digits_close(text, 7, 3) is None
     assert textscan.letter_counts(text) is None
+    assert textscan.at_domain(text) is None
+    assert textscan.mention_count(text, 5) is None
+    assert textscan.digits_after(text, "#", 4) is None
+
+
+def test_mentions_past_what_the_c_count_holds_are_left_to_python() -> None:
+    assert textscan.mention_count("@a @b", 65) is None
+    text = " ".join(f"@name{i} @NAME{i}" for i in range(100))
+    assert textscan.mention_count(text, 64) == 64
+    assert spam._mention_count(text, 100) == 100
 
 
 def test_a_vocabulary_takes_only_words_and_known_words_only_a_vocabulary() -> None:
