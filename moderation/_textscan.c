@@ -505,6 +505,8 @@ static int is_word_char(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+static int is_letter(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
+
 /* at_domain(text) -> bool | None
  *
  * For ASCII text: does pii._AT_DOMAIN, `@[\w-]+(?:\.[\w-]+)+`, match somewhere? Since "." is not in
@@ -600,6 +602,27 @@ static PyObject *digits_after(PyObject *Py_UNUSED(self), PyObject *args) {
         Py_ssize_t j = at + 1 - s, digits = 0;
         while (digits < count && j + digits < n && (unsigned char)(s[j + digits] - '0') < 10) digits++;
         if (digits == count) Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+/* dotted(text) -> bool | None
+ *
+ * For ASCII text: does spam._DOTTED match, a word character, a "." and two letters (`\w\.[A-Za-z]{2}`)?
+ * One look at each "."; None for other text.
+ */
+static PyObject *dotted(PyObject *Py_UNUSED(self), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "dotted() takes a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    for (const unsigned char *dot = memchr(s, '.', (size_t)n); dot != NULL;
+         dot = memchr(dot + 1, '.', (size_t)(n - (dot + 1 - s)))) {
+        Py_ssize_t i = dot - s;
+        if (i > 0 && is_word_char(s[i - 1]) && i + 2 < n && is_letter(s[i + 1]) && is_letter(s[i + 2])) Py_RETURN_TRUE;
     }
     Py_RETURN_FALSE;
 }
@@ -1004,7 +1027,6 @@ static int py_space(unsigned char c) {
 }
 
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static int is_letter(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
 
 /* pii._NAME_WORD.fullmatch: [A-Za-z][\w'.-]* */
 static int name_word(const unsigned char *s, Py_ssize_t n) {
@@ -1160,6 +1182,52 @@ static PyObject *address_gates(PyObject *Py_UNUSED(self), PyObject *args) {
     return PyLong_FromLong(gates);
 }
 
+/* Does s[i:i+len] equal `lower`, a lower-case ASCII string, case aside? */
+static int equal_lower(const unsigned char *s, const char *lower, Py_ssize_t len) {
+    for (Py_ssize_t k = 0; k < len; k++)
+        if ((s[k] | (unsigned char)(((unsigned char)(s[k] - 'A') < 26) << 5)) != (unsigned char)lower[k]) return 0;
+    return 1;
+}
+
+/* link_start(text, tlds) -> int | None
+ *
+ * For ASCII text, spam._earliest_link: where a link can start at the earliest, or -1. 0 if the text
+ * holds "://" or "www." (case aside); else, at the first "." followed by one of `tlds` (a word_starts
+ * table of lower-case top-level domains, case aside here) and a word end, the start of the run of
+ * letters, digits, "." and "-" that holds it. The text is not lowered first: the few bytes after
+ * each "." are. None for other text.
+ */
+static PyObject *link_start(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *capsule;
+    if (!PyArg_ParseTuple(args, "UO:link_start", &text, &capsule)) return NULL;
+    const WordTable *table = PyCapsule_GetPointer(capsule, WORD_STARTS_CAPSULE);
+    if (table == NULL) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    for (const unsigned char *colon = memchr(s, ':', (size_t)n); colon != NULL;
+         colon = memchr(colon + 1, ':', (size_t)(n - (colon + 1 - s))))
+        if (colon + 2 < s + n && colon[1] == '/' && colon[2] == '/') return PyLong_FromLong(0);
+    for (const unsigned char *dot = memchr(s, '.', (size_t)n); dot != NULL;
+         dot = memchr(dot + 1, '.', (size_t)(n - (dot + 1 - s))))
+        if (dot - s >= 3 && equal_lower(dot - 3, "www", 3)) return PyLong_FromLong(0);
+    unsigned char low[MAX_LENGTHS];
+    for (const unsigned char *dot = memchr(s, '.', (size_t)n); dot != NULL;
+         dot = memchr(dot + 1, '.', (size_t)(n - (dot + 1 - s)))) {
+        Py_ssize_t at = dot - s, room = n - at - 1;
+        for (int k = 0; k < table->count_lengths; k++) {
+            Py_ssize_t len = table->lengths[k];
+            if (len > room || len > MAX_LENGTHS) continue;
+            for (Py_ssize_t c = 0; c < len; c++)
+                low[c] = s[at + 1 + c] | (unsigned char)(((unsigned char)(s[at + 1 + c] - 'A') < 26) << 5);
+            if (find_entry(table, low, len) == NULL || (len < room && is_word_char(s[at + 1 + len]))) continue;
+            while (at > 0 && (is_word_char(s[at - 1]) && s[at - 1] != '_' || s[at - 1] == '.' || s[at - 1] == '-')) at--;
+            return PyLong_FromSsize_t(at);
+        }
+    }
+    return PyLong_FromLong(-1);
+}
+
 /* key_starts(text, table) -> [(position, key), ...] | None
  *
  * For ASCII text: every word start (the text's start, or just after a space) where one of the
@@ -1243,6 +1311,8 @@ static PyMethodDef methods[] = {
     {"at_domain", at_domain, METH_O, "Could pii's _AT_DOMAIN match ASCII text? None for other text."},
     {"mention_count", mention_count, METH_VARARGS, "Distinct @mentions in ASCII text, counted up to `enough`; None for other text."},
     {"digits_after", digits_after, METH_VARARGS, "Do `count` digits follow some `mark` in ASCII text? None for other text."},
+    {"dotted", dotted, METH_O, "Does spam's _DOTTED match ASCII text? None for other text."},
+    {"link_start", link_start, METH_VARARGS, "spam._earliest_link for ASCII text; None for other text."},
     {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},
     {NULL, NULL, 0, NULL},
 };

@@ -11,6 +11,7 @@ import importlib.util
 import random
 import re
 import string
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -41,9 +42,24 @@ def _python_normalize() -> ModuleType:
 
 python = _python_normalize()
 
+
+def _python_spam() -> ModuleType:
+    """spam.py run from source with its C twins switched off."""
+    spec = importlib.util.spec_from_file_location("spam_in_python", ROOT / "moderation" / "spam.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    module.TEXTSCAN = None  # type: ignore[attr-defined]
+    module._TLD_TABLE = None  # type: ignore[attr-defined]
+    return module
+
+
+python_spam = _python_spam()
+
 # The characters every rule of the ASCII path turns on: case, leetspeak digits and symbols, sentence
 # ends, "*", "@", marks, apostrophes, tabs, newlines, doubled and lone letters.
-TRICKY = "aAbBiIsSkKlL fuc*k 0134578962 @$!|.?;'\"#%&()+,-/:<=>[]^_`{}~\t\r\n  xyz [at] (dot) u/"
+TRICKY = "aAbBiIsSkKlL fuc*k 0134578962 @$!|.?;'\"#%&()+,-/:<=>[]^_`{}~\t\r\n  xyz [at] (dot) u/ .Com .io wWw. ://"
 ascii_texts = st.one_of(
     st.text(alphabet=TRICKY, max_size=60),
     st.text(alphabet=string.printable, max_size=200),
@@ -125,6 +141,8 @@ def _check(text: str) -> None:
     ascii_only = text.isascii()
     assert textscan.at_domain(text) is ((pii._AT_DOMAIN.search(text) is not None) if ascii_only else None)
     assert textscan.digits_after(text, "#", 4) is ((pii._HASH_DIGITS.search(text) is not None) if ascii_only else None)
+    assert textscan.dotted(text) is ((spam._DOTTED.search(text) is not None) if ascii_only else None)
+    assert textscan.link_start(text, spam._TLD_TABLE) == (python_spam._earliest_link(text) if ascii_only else None)
     names = len({m.lower() for m in spam._MENTION.findall(text)})
     for enough in (1, 3, 5, 64):
         assert textscan.mention_count(text, enough) == (min(names, enough) if ascii_only else None)
@@ -234,6 +252,26 @@ def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
     assert textscan.at_domain(text) is None
     assert textscan.mention_count(text, 5) is None
     assert textscan.digits_after(text, "#", 4) is None
+    assert textscan.dotted(text) is None
+    assert textscan.link_start(text, spam._TLD_TABLE) is None
+
+
+# Pieces of links, addresses and mentions, run together in any order.
+LINK_PIECES = ("www", "WWW", ".", ".com", ".Co", ".io", "x", "a-b", "_", "://", ":/", "http", "@", "@x", "#", "1234",
+               " ", "/", "u/", ".onion", ".online", "é")
+link_texts = st.lists(st.sampled_from(LINK_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=3000)
+@given(link_texts)
+def test_the_link_and_mention_looks_equal_their_regexes(text: str) -> None:
+    ascii_only = text.isascii()
+    assert textscan.link_start(text, spam._TLD_TABLE) == (python_spam._earliest_link(text) if ascii_only else None)
+    assert textscan.dotted(text) is ((spam._DOTTED.search(text) is not None) if ascii_only else None)
+    assert textscan.at_domain(text) is ((pii._AT_DOMAIN.search(text) is not None) if ascii_only else None)
+    names = len({m.lower() for m in spam._MENTION.findall(text)})
+    assert textscan.mention_count(text, 5) == (min(names, 5) if ascii_only else None)
+    assert textscan.digits_after(text, "#", 4) is ((pii._HASH_DIGITS.search(text) is not None) if ascii_only else None)
 
 
 def test_mentions_past_what_the_c_count_holds_are_left_to_python() -> None:
