@@ -37,6 +37,7 @@ static unsigned char classes[256];
 #define LOWER(c) IS(c, C_LOWER)
 #define DIGIT(c) IS(c, C_DIGIT)
 #define MARK '\x01'
+#define BITS_STACK 64 /* words of bits on the stack: texts of up to 4096 bytes */
 
 /* The translate step of the ASCII path: lower case, punctuation to MARK, tab and CR to spaces, the
  * apostrophe deleted ("don't" -> "dont"), and other control characters left to the Python path. */
@@ -51,7 +52,7 @@ static const char *const units[] = {
     "mins", "yo", "y", "yr", "yrs", "m", "km", "mi", "lb", "lbs", "d", "wk", "wks", "mo", "e", "er", "eme",
     "o", "a", NULL,
 };
-static size_t unit_lengths[sizeof units / sizeof units[0]];
+static uint32_t unit_codes[sizeof units / sizeof units[0]]; /* a unit's bytes as one number, first highest */
 
 static void build_tables(void) {
     for (int c = 'a'; c <= 'z'; c++) classes[c] |= C_LOWER | C_LEET | C_WORD;
@@ -79,7 +80,8 @@ static void build_tables(void) {
     /* normalize._LEET */
     const char *from = "01345789@$!|6", *to = "oieastbgasiib";
     for (int i = 0; from[i]; i++) leet_table[(unsigned char)from[i]] = (unsigned char)to[i];
-    for (int u = 0; units[u]; u++) unit_lengths[u] = strlen(units[u]);
+    for (int u = 0; units[u]; u++)
+        for (const char *c = units[u]; *c; c++) unit_codes[u] = unit_codes[u] << 8 | (unsigned char)*c;
 }
 
 static int number_with_unit(const unsigned char *s, Py_ssize_t n) {
@@ -87,8 +89,12 @@ static int number_with_unit(const unsigned char *s, Py_ssize_t n) {
     while (i < n && DIGIT(s[i])) i++;
     if (i == 0) return 0;
     if (i == n) return 1;
+    if (n - i > 4) return 0; /* no unit is longer */
+    /* The unit's bytes as one number (see build_tables), compared with each unit's. */
+    uint32_t code = 0;
+    for (Py_ssize_t k = i; k < n; k++) code = code << 8 | s[k];
     for (int u = 0; units[u]; u++)
-        if ((Py_ssize_t)unit_lengths[u] == n - i && memcmp(s + i, units[u], unit_lengths[u]) == 0) return 1;
+        if (unit_codes[u] == code) return 1;
     return 0;
 }
 
@@ -106,6 +112,65 @@ static int fold_mixed_leet_run(unsigned char *s, Py_ssize_t n) {
         s[i] = folded;
     }
     return changed;
+}
+
+/* The leetspeak classes of buf[0:m] as bits, 64 bytes a word, over `words` words (the bits past m
+ * clear): `run`, the bytes of normalize._LEET_TOKEN's class, and `mixed`, the bytes of a run whose
+ * byte before, in the same run, makes a mixed pair with them (_LEET_CHARS: a letter then a digit or
+ * symbol that may stand for one, or a digit, "$" or "|" then a letter). */
+static void leet_bits(const unsigned char *s, Py_ssize_t m, Py_ssize_t words, uint64_t *run, uint64_t *mixed) {
+    uint64_t top_run = 0, top_lower = 0, top_before = 0; /* bit 63 of the word before */
+    for (Py_ssize_t w = 0; w < words; w++) {
+        uint64_t r = 0, l = 0, a = 0, b = 0;
+        Py_ssize_t base = w * 64, len = m - base < 0 ? 0 : (m - base < 64 ? m - base : 64);
+        Py_ssize_t j = 0;
+#if defined(__SSE2__)
+        /* The folded text is ASCII, so signed byte comparisons order its characters. */
+        for (; j + 16 <= len; j += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + base + j));
+            __m128i is_lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+            __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+            __m128i is_before = _mm_or_si128(is_digit, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('$')),
+                                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('|'))));
+            __m128i is_after = _mm_or_si128(is_before, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+                                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))));
+            l |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_lower) << j;
+            a |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_after) << j;
+            b |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_before) << j;
+            r |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(is_lower, is_after)) << j;
+        }
+#endif
+        for (; j < len; j++) {
+            unsigned cls = classes[s[base + j]];
+            l |= (uint64_t)((cls & C_LOWER) != 0) << j;
+            a |= (uint64_t)((cls & C_AFTER) != 0) << j;
+            b |= (uint64_t)((cls & C_BEFORE) != 0) << j;
+            r |= (uint64_t)((cls & C_LEET) != 0) << j;
+        }
+        run[w] = r;
+        mixed[w] = r & (r << 1 | top_run) & (((l << 1 | top_lower) & a) | ((b << 1 | top_before) & l));
+        top_run = r >> 63;
+        top_lower = l >> 63;
+        top_before = b >> 63;
+    }
+}
+
+/* The edge of the run of `run` bits (leet_bits) that holds position p: its first position with
+ * step -1, the position just past its end with step 1. The bits end with a clear word. */
+static Py_ssize_t run_edge(const uint64_t *run, Py_ssize_t p, int step) {
+    Py_ssize_t w = p / 64;
+    int bit = (int)(p % 64);
+    if (step > 0) {
+        uint64_t outside = ~run[w] & ((uint64_t)-2 << bit); /* clear bits after p */
+        while (outside == 0) outside = ~run[++w];
+        return w * 64 + __builtin_ctzll(outside);
+    }
+    uint64_t outside = ~run[w] & (((uint64_t)1 << bit) - 1); /* clear bits before p */
+    while (outside == 0) {
+        if (w == 0) return 0;
+        outside = ~run[--w];
+    }
+    return w * 64 + 64 - __builtin_clzll(outside);
 }
 
 /* fold_ascii(text) -> (spaced, obfuscated) | None
@@ -144,21 +209,29 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
         return result == NULL ? NULL : Py_BuildValue("(NO)", result, Py_False);
     }
     /* Leetspeak inside mixed tokens: a run of the class is mixed if a letter is next to a digit or
-     * symbol that may stand for one. Noise alternates classes at random, so the loop keeps its
-     * state in flags rather than branches, and branches only where a mixed run ends. */
-    int obfuscated = 0;
-    unsigned mixed = 0, previous_class = 0; /* of the previous byte if it is in a run, else 0 */
-    Py_ssize_t run_start = 0;
-    for (Py_ssize_t i = 0; i <= m; i++) {
-        unsigned cls = i < m ? classes[buf[i]] : 0;
-        unsigned in_run = (cls & C_LEET) != 0;
-        mixed |= in_run & ((((previous_class & C_LOWER) != 0) & ((cls & C_AFTER) != 0))
-                           | (((previous_class & C_BEFORE) != 0) & ((cls & C_LOWER) != 0)));
-        if ((in_run ^ 1) & mixed) obfuscated |= fold_mixed_leet_run(buf + run_start, i - run_start);
-        mixed &= in_run;
-        previous_class = in_run ? cls : 0;
-        run_start = in_run ? run_start : i + 1;
+     * symbol that may stand for one. Noise alternates classes at random, so the classes are taken
+     * as bits, 64 bytes a word, and the mixed runs found with shifts; only those are visited. */
+    Py_ssize_t words = m / 64 + 2; /* and a word past the end, where no run goes on */
+    uint64_t class_stack[2 * BITS_STACK];
+    uint64_t *run = words <= BITS_STACK ? class_stack : PyMem_Malloc(2 * (size_t)words * sizeof(uint64_t));
+    if (run == NULL) {
+        if (buf != stack) PyMem_Free(buf);
+        return PyErr_NoMemory();
     }
+    uint64_t *mixed = run + words;
+    leet_bits(buf, m, words, run, mixed);
+    int obfuscated = 0;
+    Py_ssize_t folded_to = 0; /* the end of the last run folded */
+    for (Py_ssize_t w = 0; w < words; w++) {
+        for (uint64_t bits = mixed[w]; bits; bits &= bits - 1) {
+            Py_ssize_t p = w * 64 + __builtin_ctzll(bits);
+            if (p < folded_to) continue; /* in a run already folded */
+            Py_ssize_t start = run_edge(run, p, -1), end = run_edge(run, p, 1);
+            obfuscated |= fold_mixed_leet_run(buf + start, end - start);
+            folded_to = end;
+        }
+    }
+    if (run != class_stack) PyMem_Free(run);
     /* Words, one space apart, and " . " between sentences: up to three bytes out for one in ("a\nb"). */
     unsigned char out_stack[3 * sizeof stack + 4];
     unsigned char *restrict out = 3 * m + 4 <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 4);
@@ -169,7 +242,7 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
     /* Every byte and separator is written, and kept by moving `o` on or not: in noise, whether a
      * byte is kept or starts a word is a coin toss a branch would mispredict. */
     Py_ssize_t o = 0;
-    unsigned in_word = 0, sentence_break = 0;
+    unsigned in_word = 0, sentence_break = 0, any_kept = 0;
     for (Py_ssize_t i = 0; i < m; i++) {
         unsigned char c = buf[i];
         unsigned cls = classes[c];
@@ -177,14 +250,20 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
         if (c == '*')
             /* _NOT_WORD keeps a lone "*" between two letters ("f*ck") and parts words at the others. */
             keep = i > 0 && LOWER(buf[i - 1]) && i + 1 < m && LOWER(buf[i + 1]);
-        unsigned starts = keep & (in_word ^ 1) & (o > 0);
-        out[o] = ' ';
-        out[o + 1] = '.';
-        out[o + 2] = ' ';
-        o += starts * (1 + 2 * sentence_break);
-        out[o] = c;
-        o += keep;
+        /* What a kept byte adds: itself, after " " where a word starts, or after " . " where a
+         * sentence also ended. Written as one four-byte store, chosen with masks. */
+        unsigned starts = keep & (in_word ^ 1) & any_kept;
+        unsigned spaced = starts & (sentence_break ^ 1), broken = starts & sentence_break;
+        uint32_t alone = c, after_space = ' ' | (uint32_t)c << 8, after_stop = ' ' | '.' << 8 | ' ' << 16 | (uint32_t)c << 24;
+        uint32_t bytes = (alone & ((uint32_t)(spaced | broken) - 1)) | (after_space & -(uint32_t)spaced)
+                         | (after_stop & -(uint32_t)broken);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        bytes = __builtin_bswap32(bytes);
+#endif
+        memcpy(out + o, &bytes, 4);
+        o += keep + starts + 2 * broken;
         in_word = keep;
+        any_kept |= keep;
         sentence_break = (sentence_break | (c == '\n')) & (keep ^ 1);
         if (cls & C_SENTENCE) {
             /* _SENTENCE_END: a run of these followed by whitespace or the end ends a sentence. */
@@ -335,7 +414,6 @@ static uint64_t generation;
  * for i < n, and the bits past n are clear. Scans that look only at word starts or word ends walk
  * these bits (one step per word) instead of testing every byte, where in noise a branch on "is this
  * a space?" is mispredicted at every third byte. */
-#define BITS_STACK 64 /* words of bits on the stack: texts of up to 4096 bytes */
 static void byte_bits(const unsigned char *s, Py_ssize_t n, unsigned char byte, uint64_t *bits) {
     Py_ssize_t b = 0;
 #if defined(__SSE2__)
