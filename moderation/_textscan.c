@@ -765,6 +765,9 @@ typedef struct {
 #define MAX_LENGTHS 64
 
 #define BLOOM_BITS 65536
+#define SIMD_FIRSTS 8
+#define SIMD_SECONDS 8
+#define SIMD_PAIRS 24
 
 typedef struct {
     size_t mask;
@@ -777,8 +780,40 @@ typedef struct {
     Py_ssize_t lengths[MAX_LENGTHS]; /* the distinct lengths of the words, longest first */
     unsigned char first[256];        /* 1: some word of two or more characters starts with it; 2: a one-character word is it */
     unsigned char pairs[65536 / 8];  /* the first two characters of some word, as bits */
+    /* The same for open_bits, when they are few: each first character with the second characters
+     * that may follow it (`any_second` for a word of one character). simd_firsts is -1 when there
+     * are too many to compare 16 bytes with at once. */
+    int simd_firsts;
+    unsigned char simd_first[SIMD_FIRSTS], simd_any_second[SIMD_FIRSTS], simd_count[SIMD_FIRSTS];
+    unsigned char simd_second[SIMD_FIRSTS][SIMD_SECONDS];
     Entry entries[];
 } WordTable;
+
+/* Lists a word_starts table's first characters and pairs for open_bits, if there are few enough. */
+static void list_openings(WordTable *table) {
+    int firsts = 0, pairs = 0;
+    for (int c = 0; c < 256 && firsts >= 0; c++) {
+        if (!table->first[c]) continue;
+        if (firsts == SIMD_FIRSTS) {
+            firsts = -1;
+            break;
+        }
+        int k = firsts++;
+        table->simd_first[k] = (unsigned char)c;
+        table->simd_any_second[k] = (table->first[c] & 2) != 0;
+        table->simd_count[k] = 0;
+        for (int d = 1; d < 256 && !table->simd_any_second[k]; d++) {
+            unsigned pair = (unsigned)c << 8 | (unsigned)d;
+            if (!((table->pairs[pair >> 3] >> (pair & 7)) & 1)) continue;
+            if (table->simd_count[k] == SIMD_SECONDS || ++pairs > SIMD_PAIRS) {
+                firsts = -1;
+                break;
+            }
+            table->simd_second[k][table->simd_count[k]++] = (unsigned char)d;
+        }
+    }
+    table->simd_firsts = firsts;
+}
 
 #define VOCABULARY_CAPSULE "moderation._textscan.vocabulary"
 #define WORD_STARTS_CAPSULE "moderation._textscan.word_starts"
@@ -907,6 +942,7 @@ static PyObject *make_table(PyObject *arg, const char *kind, int starts, PyObjec
         table->any_must_end |= must_end;
         if (starts && note_start(table, data, len) < 0) goto error;
     }
+    if (starts) list_openings(table);
     Py_DECREF(words);
     return capsule;
 error:
@@ -1093,6 +1129,35 @@ static inline int may_open(const WordTable *table, const unsigned char *s, Py_ss
     return ((table->pairs[pair >> 3] >> (pair & 7)) & 1) | (table->first[s[i]] >> 1);
 }
 
+/* Where a word of the table could start in s[0:n] (may_open), as bits over `words` words, the
+ * bits past n clear. With SSE2 and few enough openings (list_openings), 16 bytes are compared
+ * with each opening at once; elsewhere may_open is asked at each byte, without a branch. */
+static void open_bits(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t words, uint64_t *bits) {
+    for (Py_ssize_t w = 0; w < words; w++) {
+        Py_ssize_t base = w * 64, len = n - base < 0 ? 0 : (n - base < 64 ? n - base : 64);
+        uint64_t m = 0;
+        Py_ssize_t j = 0;
+#if defined(__SSE2__)
+        /* Each step reads 17 bytes: the 16 and the byte after the last. */
+        for (; table->simd_firsts >= 0 && j + 16 <= len && base + j + 17 <= n; j += 16) {
+            __m128i here = _mm_loadu_si128((const __m128i *)(s + base + j));
+            __m128i next = _mm_loadu_si128((const __m128i *)(s + base + j + 1));
+            __m128i opens = _mm_setzero_si128();
+            for (int k = 0; k < table->simd_firsts; k++) {
+                __m128i first = _mm_cmpeq_epi8(here, _mm_set1_epi8((char)table->simd_first[k]));
+                __m128i second = table->simd_any_second[k] ? first : _mm_setzero_si128();
+                for (int q = 0; q < table->simd_count[k]; q++)
+                    second = _mm_or_si128(second, _mm_cmpeq_epi8(next, _mm_set1_epi8((char)table->simd_second[k][q])));
+                opens = _mm_or_si128(opens, _mm_and_si128(first, second));
+            }
+            m |= (uint64_t)(uint16_t)_mm_movemask_epi8(opens) << j;
+        }
+#endif
+        for (; j < len; j++) m |= (uint64_t)may_open(table, s, n, base + j) << j;
+        bits[w] = m;
+    }
+}
+
 /* The entry of the longest word of the table at s[i:], or NULL. */
 static const Entry *word_at(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
     unsigned char opens = table->first[s[i]];
@@ -1236,16 +1301,24 @@ static PyObject *needle_bits(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    Py_ssize_t words = n / 64 + 1;
+    uint64_t opens_stack[BITS_STACK];
+    uint64_t *opens = words <= BITS_STACK ? opens_stack : PyMem_Malloc((size_t)words * sizeof(uint64_t));
+    if (opens == NULL) return PyErr_NoMemory();
+    open_bits(table, s, n, words, opens);
     uint64_t bits = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (!may_open(table, s, n, i)) continue;
-        for (int k = 0; k < table->count_lengths; k++) {
-            Py_ssize_t len = table->lengths[k];
-            if (i + len > n) continue;
-            const Entry *e = find_entry(table, s + i, len);
-            if (e != NULL) bits |= e->bits;
+    for (Py_ssize_t w = 0; w < words; w++) {
+        for (uint64_t at = opens[w]; at; at &= at - 1) {
+            Py_ssize_t i = w * 64 + __builtin_ctzll(at);
+            for (int k = 0; k < table->count_lengths; k++) {
+                Py_ssize_t len = table->lengths[k];
+                if (i + len > n) continue;
+                const Entry *e = find_entry(table, s + i, len);
+                if (e != NULL) bits |= e->bits;
+            }
         }
     }
+    if (opens != opens_stack) PyMem_Free(opens);
     return PyLong_FromUnsignedLongLong(bits);
 }
 
