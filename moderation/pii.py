@@ -260,6 +260,24 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _reddit_users(text: str) -> list[tuple[int, int]]:
+    """Where _REDDIT_USER matches, scanning from the left. Every match holds "u/", at its start or
+    after its "/", so it is tried only there: the regex alone tries every position of a long text
+    that holds a "u/" somewhere (11 us on 1 KB of noise)."""
+    spans = []
+    end = 0
+    at = text.find("u/")
+    while at >= 0:
+        start = at - 1 if at > 0 and text[at - 1] == "/" else at
+        if start >= end:
+            m = _REDDIT_USER.match(text, start)
+            if m:
+                spans.append((start, m.end()))
+                end = m.end()
+        at = text.find("u/", at + 1)
+    return spans
+
+
 def _local_char(char: str) -> bool:
     """Does `char` match [\\w.+-]? (\\w is what str.isalnum says, and "_".)"""
     return char.isalnum() or char in "_.+-"
@@ -394,7 +412,7 @@ class PiiDetector:
             if ends and _PROFILE_HINT.search(lowered):
                 spans += [Span("profile_link", m.start(), m.end()) for m in _PROFILE_LINK.finditer(text)]
             if present & _U_SLASH:  # "u/" in the lower-case text, which admits more: the regex decides
-                spans += [Span("handle", m.start(), m.end()) for m in _REDDIT_USER.finditer(text)]
+                spans += [Span("handle", start, end) for start, end in _reddit_users(text)]
         if seven_digits:
             spans += self._phones(text, locale)
         gates = _address_gates(text, lowered) if any_digit else 0

@@ -100,6 +100,12 @@ def test_emails_are_found_from_each_at_as_the_whole_pattern_finds_them(text):
     assert pii._email_spans(text) == [(m.start(), m.end()) for m in plain.finditer(text)]
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="u/U/ab_-1 .é", max_size=40))
+def test_reddit_users_are_found_from_each_u_slash_as_the_whole_pattern_finds_them(text):
+    assert pii._reddit_users(text) == [m.span() for m in pii._REDDIT_USER.finditer(text)]
+
+
 @SETTINGS
 @given(texts)
 def test_the_hints_admit_every_text_the_plain_hints_admit(text):
