@@ -195,6 +195,72 @@ static Py_ssize_t run_edge(const uint64_t *run, Py_ssize_t p, int step) {
     return w * 64 + 64 - __builtin_clzll(outside);
 }
 
+/* For the output pass of fold_ascii, over buf[0:m] (leetspeak folded), as bits over `words`
+ * words (the last past m, so the bits there are clear but for m itself): `kept`, the bytes kept in
+ * words ([a-z0-9@], and a "*" between two letters, as _NOT_WORD keeps it in "f*ck"), and `breaks`,
+ * where a sentence ends: a newline, or the last of a run of ".!?;" followed by whitespace or the
+ * end. `kept` has room for 6 * words: the classes are gathered there first. */
+static void output_bits(const unsigned char *buf, Py_ssize_t m, Py_ssize_t words, uint64_t *kept, uint64_t *breaks) {
+    uint64_t *lower = kept + 2 * words, *star = kept + 3 * words, *stop = kept + 4 * words, *white = kept + 5 * words;
+    for (Py_ssize_t w = 0; w < words; w++) {
+        Py_ssize_t base = w * 64, len = m - base < 0 ? 0 : (m - base < 64 ? m - base : 64);
+        uint64_t word = 0, l = 0, st = 0, sp = 0, wh = 0;
+        Py_ssize_t j = 0;
+#if defined(__SSE2__)
+        for (; j + 16 <= len; j += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(buf + base + j));
+            __m128i is_lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+            __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+            __m128i is_word = _mm_or_si128(_mm_or_si128(is_lower, is_digit), _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+            __m128i is_stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))),
+                                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')), _mm_cmpeq_epi8(v, _mm_set1_epi8(';'))));
+            __m128i is_white = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+            word |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_word) << j;
+            l |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_lower) << j;
+            st |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('*'))) << j;
+            sp |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_stop) << j;
+            wh |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_white) << j;
+        }
+#endif
+        for (; j < len; j++) {
+            unsigned char c = buf[base + j];
+            unsigned cls = classes[c];
+            word |= (uint64_t)((cls & C_WORD) != 0) << j;
+            l |= (uint64_t)((cls & C_LOWER) != 0) << j;
+            st |= (uint64_t)(c == '*') << j;
+            sp |= (uint64_t)((cls & C_SENTENCE) != 0) << j;
+            wh |= (uint64_t)((c == ' ') | (c == '\n')) << j;
+        }
+        uint64_t newline = 0;
+        for (uint64_t at = wh; at; at &= at - 1) /* few: the newlines among the whitespace */
+            newline |= (uint64_t)(buf[base + __builtin_ctzll(at)] == '\n') << __builtin_ctzll(at);
+        if (m >= base && m - base < 64) wh |= (uint64_t)1 << (m - base); /* the end counts as whitespace */
+        kept[w] = word;
+        breaks[w] = newline;
+        lower[w] = l;
+        star[w] = st;
+        stop[w] = sp;
+        white[w] = wh;
+    }
+    for (Py_ssize_t w = 0; w < words; w++) {
+        uint64_t before = w > 0 ? lower[w - 1] >> 63 : 0, after = w + 1 < words ? lower[w + 1] << 63 : 0;
+        kept[w] |= star[w] & (lower[w] << 1 | before) & (lower[w] >> 1 | after);
+        uint64_t white_after = white[w] >> 1 | (w + 1 < words ? white[w + 1] << 63 : 0);
+        breaks[w] |= stop[w] & white_after;
+    }
+}
+
+/* Is any bit of `bits` set at a position from `from` up to, not including, `to`? */
+static int any_bit(const uint64_t *bits, Py_ssize_t from, Py_ssize_t to) {
+    for (Py_ssize_t w = from / 64; w * 64 < to; w++) {
+        uint64_t word = bits[w];
+        if (w == from / 64) word &= ~(uint64_t)0 << (from % 64);
+        if (w == (to - 1) / 64) word &= ~(uint64_t)0 >> (63 - (to - 1) % 64);
+        if (word) return 1;
+    }
+    return 0;
+}
+
 /* fold_ascii(text) -> (spaced, obfuscated) | None
  *
  * _fold_words for ASCII text of printable characters, tab, CR and newline; None for anything else.
@@ -203,8 +269,9 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
     if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     const unsigned char *restrict in = (const unsigned char *)PyUnicode_DATA(arg);
-    unsigned char stack[2048];
-    unsigned char *restrict buf = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
+    /* Eight bytes past the text for the output pass, which copies words eight bytes at a time. */
+    unsigned char stack[2048 + 8];
+    unsigned char *restrict buf = n + 8 <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 8);
     if (buf == NULL) return PyErr_NoMemory();
     /* The translate step: case, punctuation marks, apostrophes deleted. */
     Py_ssize_t m = 0;
@@ -254,47 +321,40 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
         }
     }
     if (run != class_stack) PyMem_Free(run);
-    /* Words, one space apart, and " . " between sentences: up to three bytes out for one in ("a\nb"). */
-    unsigned char out_stack[3 * sizeof stack + 4];
-    unsigned char *restrict out = 3 * m + 4 <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 4);
+    /* Words, one space apart, and " . " between sentences. A word is a run of kept bytes; a
+     * sentence ended between two words if a newline, or a run of sentence ends followed by
+     * whitespace or the text's end (_SENTENCE_END), lies between them. Both are taken as bits of
+     * 64 bytes at a time (over the same words of bits as above), and the words are then copied
+     * whole, eight bytes a step: on noise there is a word every four bytes. */
+    uint64_t mark_stack[6 * BITS_STACK];
+    uint64_t *kept = words <= BITS_STACK ? mark_stack : PyMem_Malloc(6 * (size_t)words * sizeof(uint64_t));
+    unsigned char out_stack[3 * sizeof stack + 16];
+    unsigned char *restrict out = kept == NULL ? NULL
+        : 3 * m + 16 <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 16);
     if (out == NULL) {
+        if (kept != NULL && kept != mark_stack) PyMem_Free(kept);
         if (buf != stack) PyMem_Free(buf);
         return PyErr_NoMemory();
     }
-    /* Every byte and separator is written, and kept by moving `o` on or not: in noise, whether a
-     * byte is kept or starts a word is a coin toss a branch would mispredict. */
-    Py_ssize_t o = 0;
-    unsigned in_word = 0, sentence_break = 0, any_kept = 0;
-    for (Py_ssize_t i = 0; i < m; i++) {
-        unsigned char c = buf[i];
-        unsigned cls = classes[c];
-        unsigned keep = (cls & C_WORD) != 0;
-        if (c == '*')
-            /* _NOT_WORD keeps a lone "*" between two letters ("f*ck") and parts words at the others. */
-            keep = i > 0 && LOWER(buf[i - 1]) && i + 1 < m && LOWER(buf[i + 1]);
-        /* What a kept byte adds: itself, after " " where a word starts, or after " . " where a
-         * sentence also ended. Written as one four-byte store, chosen with masks. */
-        unsigned starts = keep & (in_word ^ 1) & any_kept;
-        unsigned spaced = starts & (sentence_break ^ 1), broken = starts & sentence_break;
-        uint32_t alone = c, after_space = ' ' | (uint32_t)c << 8, after_stop = ' ' | '.' << 8 | ' ' << 16 | (uint32_t)c << 24;
-        uint32_t bytes = (alone & ((uint32_t)(spaced | broken) - 1)) | (after_space & -(uint32_t)spaced)
-                         | (after_stop & -(uint32_t)broken);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        bytes = __builtin_bswap32(bytes);
-#endif
-        memcpy(out + o, &bytes, 4);
-        o += keep + starts + 2 * broken;
-        in_word = keep;
-        any_kept |= keep;
-        sentence_break = (sentence_break | (c == '\n')) & (keep ^ 1);
-        if (cls & C_SENTENCE) {
-            /* _SENTENCE_END: a run of these followed by whitespace or the end ends a sentence. */
-            Py_ssize_t j = i;
-            while (j < m && IS(buf[j], C_SENTENCE)) j++;
-            sentence_break |= j == m || buf[j] == ' ' || buf[j] == '\n';
-            i = j - 1;
+    uint64_t *breaks = kept + words;
+    memset(buf + m, 0, 8);
+    output_bits(buf, m, words, kept, breaks);
+    Py_ssize_t o = 0, after_word = -1; /* where the last word copied ended; -1 before the first */
+    for (Py_ssize_t w = 0; w + 1 < words; w++) {
+        uint64_t starts = kept[w] & ~(kept[w] << 1 | (w > 0 ? kept[w - 1] >> 63 : 0));
+        for (; starts; starts &= starts - 1) {
+            Py_ssize_t start = w * 64 + __builtin_ctzll(starts), end = run_edge(kept, start, 1);
+            if (after_word >= 0) {
+                int stop = any_bit(breaks, after_word, start);
+                memcpy(out + o, stop ? " . " : "    ", 4); /* four bytes either way; o moves on by 3 or 1 */
+                o += stop ? 3 : 1;
+            }
+            for (Py_ssize_t k = start; k < end; k += 8) memcpy(out + o + (k - start), buf + k, 8);
+            o += end - start;
+            after_word = end;
         }
     }
+    if (kept != mark_stack) PyMem_Free(kept);
     if (buf != stack) PyMem_Free(buf);
     PyObject *result = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, o);
     if (out != out_stack) PyMem_Free(out);

@@ -289,6 +289,16 @@ def test_a_vocabulary_takes_only_words_and_known_words_only_a_vocabulary() -> No
     assert textscan.known_words("i want to die", textscan.vocabulary([])) == frozenset()
 
 
+def test_every_offset_across_the_64_byte_words_of_bits() -> None:
+    # The passes that take 64 bytes at a time as bits carry state from one word of bits to the
+    # next: a "*" between letters, a sentence end before whitespace, a run of spaced letters, a
+    # mixed leetspeak run, a word, each made to straddle every boundary.
+    for snippet in ("f*ck. x", "a!\nb", "k i l l x", "h3ll0 w0rld", "f*", "*k", "end.", "u/x @a #1234 www.x.io"):
+        for offset in range(0, 140):
+            _check("x" * offset + " " + snippet + " " + "y" * (offset % 7))
+            _check("ab " * (offset // 3) + snippet)
+
+
 def test_long_text_past_the_stack_buffers() -> None:
     text = ("K i l l 3v3ry 0ne... F*ck!\nnext " * 400)[:9000]
     _check(text)
