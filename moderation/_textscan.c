@@ -639,17 +639,78 @@ static PyObject *digits_close(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
-    Py_ssize_t run = 0, since = 0; /* digits in the current chain; non-digits since its last digit */
-    /* Without branches on the kind of character: noise mixes digits and others at random. */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char c = s[i];
-        int digit = (unsigned char)(c - '0') < 10;
-        Py_ssize_t chained = (run > 0) & (since <= gap);
-        run = digit ? run * chained + 1 : run * allowed[c];
-        since = digit ? 0 : since + 1;
-        if (run >= count) Py_RETURN_TRUE;
+    if (count == 1) {
+        unsigned char any = 0;
+        for (Py_ssize_t i = 0; i < n; i++) any |= (unsigned char)(s[i] - '0') < 10; /* vectorizes */
+        return PyBool_FromLong(any);
     }
-    Py_RETURN_FALSE;
+    /* Bit-parallel, 64 bytes a word: `chain` holds the digits that end a chain of k digits, and
+     * each round moves it on through at most `gap` allowed non-digits to the next digit. Noise
+     * mixes digits and other characters at random; no step depends on what a byte is. */
+    Py_ssize_t words = n / 64 + 1;
+    uint64_t bits_stack[4 * BITS_STACK];
+    uint64_t *digit = words <= BITS_STACK ? bits_stack : PyMem_Malloc(4 * (size_t)words * sizeof(uint64_t));
+    if (digit == NULL) return PyErr_NoMemory();
+    uint64_t *passable = digit + words, *chain = passable + words, *reach = chain + words;
+    range_bits(s, n, '0', '9', words, digit);
+    if (between == NULL) {
+        for (Py_ssize_t w = 0; w < words; w++) { /* every byte of the text */
+            Py_ssize_t len = n - w * 64 < 0 ? 0 : (n - w * 64 < 64 ? n - w * 64 : 64);
+            passable[w] = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+        }
+    } else {
+        unsigned char listed[16];
+        int count_listed = 0;
+        for (int c = 0; c < 128; c++)
+            if (allowed[c] && count_listed < 16) listed[count_listed++] = (unsigned char)c;
+        if (count_listed < 16) {
+            memset(passable, 0, (size_t)words * sizeof(uint64_t));
+            for (int k = 0; k < count_listed; k++) {
+                range_bits(s, n, listed[k], listed[k], words, reach);
+                for (Py_ssize_t w = 0; w < words; w++) passable[w] |= reach[w];
+            }
+        } else {
+            for (Py_ssize_t w = 0; w < words; w++) {
+                uint64_t m = 0;
+                Py_ssize_t base = w * 64, len = n - base < 0 ? 0 : (n - base < 64 ? n - base : 64);
+                for (Py_ssize_t j = 0; j < len; j++) m |= (uint64_t)allowed[s[base + j]] << j;
+                passable[w] = m;
+            }
+        }
+    }
+    for (Py_ssize_t w = 0; w < words; w++) {
+        passable[w] &= ~digit[w];
+        chain[w] = digit[w];
+    }
+    int found = 1;
+    for (Py_ssize_t k = 1; k < count && found; k++) {
+        memcpy(reach, chain, (size_t)words * sizeof(uint64_t));
+        for (Py_ssize_t step = 0; step < gap; step++) {
+            /* `chain` becomes the passable bytes one further on; `reach` gathers them. */
+            uint64_t carry = 0, any = 0;
+            for (Py_ssize_t w = 0; w < words; w++) {
+                uint64_t moved = (chain[w] << 1 | carry) & passable[w];
+                carry = chain[w] >> 63;
+                chain[w] = moved;
+                reach[w] |= moved;
+                any |= moved;
+            }
+            if (!any) break;
+        }
+        uint64_t carry = 0, any = 0;
+        for (Py_ssize_t w = 0; w < words; w++) {
+            chain[w] = (reach[w] << 1 | carry) & digit[w];
+            carry = reach[w] >> 63;
+            any |= chain[w];
+        }
+        found = any != 0;
+    }
+    if (count == 1) {
+        found = 0;
+        for (Py_ssize_t w = 0; w < words; w++) found |= digit[w] != 0;
+    }
+    if (digit != bits_stack) PyMem_Free(digit);
+    return PyBool_FromLong(found);
 }
 
 /* letter_counts(text) -> (capitals, letters) | None
