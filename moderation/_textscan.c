@@ -362,43 +362,90 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
     return Py_BuildValue("(NO)", result, obfuscated ? Py_True : Py_False);
 }
 
-/* cut_runs(text) -> (folded, squeezed) | None: _cut_runs for ASCII text. */
+/* Where letter runs of s[0:n] go on, as bits over `words` words: `second`, a letter the same as
+ * the one before it (squeezed leaves it out), `third`, one the same as the two before it (both
+ * forms leave it out). */
+static void run_bits(const unsigned char *s, Py_ssize_t n, Py_ssize_t words, uint64_t *second, uint64_t *third) {
+    for (Py_ssize_t w = 0; w < words; w++) {
+        Py_ssize_t base = w * 64, len = n - base < 0 ? 0 : (n - base < 64 ? n - base : 64);
+        uint64_t two = 0, three = 0;
+        Py_ssize_t j = 0;
+        for (; j < len && base + j < 2; j++) {
+            Py_ssize_t i = base + j;
+            unsigned again = LOWER(s[i]) && i > 0 && s[i - 1] == s[i];
+            two |= (uint64_t)again << j;
+            three |= (uint64_t)(again && i > 1 && s[i - 2] == s[i]) << j;
+        }
+#if defined(__SSE2__)
+        for (; j + 16 <= len; j += 16) {
+            const unsigned char *at = s + base + j;
+            __m128i v = _mm_loadu_si128((const __m128i *)at);
+            __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+            __m128i again = _mm_and_si128(lower, _mm_cmpeq_epi8(v, _mm_loadu_si128((const __m128i *)(at - 1))));
+            __m128i thrice = _mm_and_si128(again, _mm_cmpeq_epi8(v, _mm_loadu_si128((const __m128i *)(at - 2))));
+            two |= (uint64_t)(uint16_t)_mm_movemask_epi8(again) << j;
+            three |= (uint64_t)(uint16_t)_mm_movemask_epi8(thrice) << j;
+        }
+#endif
+        for (; j < len; j++) {
+            Py_ssize_t i = base + j;
+            unsigned again = LOWER(s[i]) && s[i - 1] == s[i];
+            two |= (uint64_t)again << j;
+            three |= (uint64_t)(again && s[i - 2] == s[i]) << j;
+        }
+        second[w] = two;
+        third[w] = three;
+    }
+}
+
+/* Copies s[0:n] to `out` without the bytes whose bits are set in `drop`. */
+static void copy_without(const unsigned char *s, Py_ssize_t n, const uint64_t *drop, Py_ssize_t words, unsigned char *out) {
+    Py_ssize_t o = 0, from = 0;
+    for (Py_ssize_t w = 0; w < words; w++)
+        for (uint64_t bits = drop[w]; bits; bits &= bits - 1) {
+            Py_ssize_t at = w * 64 + __builtin_ctzll(bits);
+            memcpy(out + o, s + from, (size_t)(at - from));
+            o += at - from;
+            from = at + 1;
+        }
+    memcpy(out + o, s + from, (size_t)(n - from));
+}
+
+/* cut_runs(text) -> (folded, squeezed) | None: _cut_runs for ASCII text. The bytes each form
+ * leaves out are found 16 at a time (run_bits), and the rest copied around them. */
 static PyObject *cut_runs(PyObject *Py_UNUSED(self), PyObject *arg) {
     if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     const unsigned char *in = (const unsigned char *)PyUnicode_DATA(arg);
-    Py_ssize_t i = 0;
-    while (i + 1 < n && !(LOWER(in[i]) && in[i] == in[i + 1])) i++;
-    if (i + 1 >= n) return Py_BuildValue("(OO)", arg, arg); /* no doubled letter: both are the text */
-    PyObject *folded = PyUnicode_New(n, 127), *squeezed = PyUnicode_New(n, 127);
-    if (folded == NULL || squeezed == NULL) {
-        Py_XDECREF(folded);
-        Py_XDECREF(squeezed);
-        return NULL;
+    Py_ssize_t words = n / 64 + 1;
+    uint64_t bits_stack[2 * BITS_STACK];
+    uint64_t *second = words <= BITS_STACK ? bits_stack : PyMem_Malloc(2 * (size_t)words * sizeof(uint64_t));
+    if (second == NULL) return PyErr_NoMemory();
+    uint64_t *third = second + words;
+    run_bits(in, n, words, second, third);
+    Py_ssize_t seconds = 0, thirds = 0;
+    for (Py_ssize_t w = 0; w < words; w++) {
+        seconds += __builtin_popcountll(second[w]);
+        thirds += __builtin_popcountll(third[w]);
     }
-    unsigned char *restrict f = (unsigned char *)PyUnicode_DATA(folded);
-    unsigned char *restrict s = (unsigned char *)PyUnicode_DATA(squeezed);
-    memcpy(f, in, (size_t)i);
-    memcpy(s, in, (size_t)i);
-    Py_ssize_t fo = i, so = i;
-    /* A letter the same as the one before it is the second of a run (squeezed leaves it out), and
-     * one the same as the two before it the third or later (both leave it out). Every byte is
-     * written and kept by moving on or not: in noise a branch per byte would often mispredict. */
-    for (; i < n; i++) {
-        unsigned char c = in[i];
-        unsigned second = (LOWER(c) != 0) & (i > 0 && in[i - 1] == c);
-        unsigned third = second & (i > 1 && in[i - 2] == c);
-        f[fo] = c;
-        fo += third ^ 1;
-        s[so] = c;
-        so += second ^ 1;
+    PyObject *result;
+    if (seconds == 0) {
+        result = Py_BuildValue("(OO)", arg, arg); /* no doubled letter: both are the text */
+    } else {
+        PyObject *folded = thirds ? PyUnicode_New(n - thirds, 127) : Py_NewRef(arg);
+        PyObject *squeezed = PyUnicode_New(n - seconds, 127);
+        if (folded == NULL || squeezed == NULL) {
+            Py_XDECREF(folded);
+            Py_XDECREF(squeezed);
+            result = NULL;
+        } else {
+            if (thirds) copy_without(in, n, third, words, (unsigned char *)PyUnicode_DATA(folded));
+            copy_without(in, n, second, words, (unsigned char *)PyUnicode_DATA(squeezed));
+            result = Py_BuildValue("(NN)", folded, squeezed);
+        }
     }
-    if (PyUnicode_Resize(&folded, fo) < 0 || PyUnicode_Resize(&squeezed, so) < 0) {
-        Py_XDECREF(folded);
-        Py_XDECREF(squeezed);
-        return NULL;
-    }
-    return Py_BuildValue("(NN)", folded, squeezed);
+    if (second != bits_stack) PyMem_Free(second);
+    return result;
 }
 
 /* join_spaced(text) -> (text, runs) | None
