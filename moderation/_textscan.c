@@ -782,6 +782,26 @@ static PyObject *letter_counts(PyObject *Py_UNUSED(self), PyObject *arg) {
     return Py_BuildValue("(nn)", upper, letters);
 }
 
+/* lower_ascii(text) -> str | None
+ *
+ * For ASCII text: text.lower(), always a new str. Compiled code's own str.lower() takes every
+ * character through Unicode's case tables; this loop vectorizes. None for other text.
+ */
+static PyObject *lower_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "lower_ascii() takes a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    PyObject *result = PyUnicode_New(n, 127);
+    if (result == NULL) return NULL;
+    unsigned char *out = (unsigned char *)PyUnicode_DATA(result);
+    for (Py_ssize_t i = 0; i < n; i++) out[i] = s[i] | (unsigned char)(((unsigned char)(s[i] - 'A') < 26) << 5);
+    return result;
+}
+
 /* What `\w` matches in ASCII text. */
 static int is_word_char(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -1668,6 +1688,7 @@ static PyMethodDef methods[] = {
     {"digits_after", digits_after, METH_VARARGS, "Do `count` digits follow some `mark` in ASCII text? None for other text."},
     {"dotted", dotted, METH_O, "Does spam's _DOTTED match ASCII text? None for other text."},
     {"link_start", link_start, METH_VARARGS, "spam._earliest_link for ASCII text; None for other text."},
+    {"lower_ascii", lower_ascii, METH_O, "text.lower() for ASCII text, a new str; None for other text."},
     {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},
     {NULL, NULL, 0, NULL},
 };

@@ -260,6 +260,16 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _lower_ascii(text: str) -> str:
+    """text.lower() of ASCII text, always a new str: in C where it is built (moderation/_textscan.c),
+    since compiled code's own str.lower() takes each character through Unicode's case tables."""
+    if TEXTSCAN is not None:
+        found = TEXTSCAN.lower_ascii(text)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return text.lower()
+
+
 def _reddit_users(text: str) -> list[tuple[int, int]]:
     """Where _REDDIT_USER matches, scanning from the left. Every match holds "u/", at its start or
     after its "/", so it is tried only there: the regex alone tries every position of a long text
@@ -394,7 +404,7 @@ class PiiDetector:
         check be skipped for messages that name no platform.
         """
         spans: list[Span] = []
-        lower = text.lower() if text.isascii() else text
+        lower = _lower_ascii(text) if text.isascii() else text
         # Most messages hold no digit at all; one cheap scan then rules out phones and addresses.
         any_digit = _has_digit(text)
         seven_digits = any_digit and _seven_digits(text)

@@ -139,6 +139,8 @@ def _check(text: str) -> None:
             expected |= bit if needle in text else 0
         assert textscan.needle_bits(text, table) == (expected if text.isascii() else None)
     ascii_only = text.isascii()
+    lowered = textscan.lower_ascii(text)
+    assert lowered == (text.lower() if ascii_only else None) and (lowered is not text or text == "")
     assert textscan.at_domain(text) is ((pii._AT_DOMAIN.search(text) is not None) if ascii_only else None)
     assert textscan.digits_after(text, "#", 4) is ((pii._HASH_DIGITS.search(text) is not None) if ascii_only else None)
     assert textscan.dotted(text) is ((spam._DOTTED.search(text) is not None) if ascii_only else None)
@@ -253,6 +255,7 @@ def test_the_c_passes_leave_other_text_to_python(text: str) -> None:
     assert textscan.mention_count(text, 5) is None
     assert textscan.digits_after(text, "#", 4) is None
     assert textscan.dotted(text) is None
+    assert textscan.lower_ascii(text) is None
     assert textscan.link_start(text, spam._TLD_TABLE) is None
 
 
