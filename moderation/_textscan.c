@@ -968,6 +968,8 @@ typedef struct {
     Py_ssize_t lengths[MAX_LENGTHS]; /* the distinct lengths of the words, longest first */
     unsigned char first[256];        /* 1: some word of two or more characters starts with it; 2: a one-character word is it */
     unsigned char pairs[65536 / 8];  /* the first two characters of some word, as bits */
+    unsigned char complete[65536 / 8]; /* the same for the words of two characters */
+    unsigned char triples[65536 / 8];  /* the first three characters of the longer words, hashed (triple_bit) */
     /* The same for open_bits, when they are few: each first character with the second characters
      * that may follow it (`any_second` for a word of one character). simd_firsts is -1 when there
      * are too many to compare 16 bytes with at once. */
@@ -1036,6 +1038,12 @@ static Entry *find_entry(const WordTable *table, const unsigned char *s, Py_ssiz
 }
 
 /* Adds one word to a table of word starts: its first characters and its length. */
+static inline unsigned triple_bit(const unsigned char *s) {
+    return ((unsigned)s[0] << 10 ^ (unsigned)s[1] << 5 ^ s[2]) & 0xffff;
+}
+
+static inline int has_bit(const unsigned char *bits, unsigned bit) { return (bits[bit >> 3] >> (bit & 7)) & 1; }
+
 static int note_start(WordTable *table, const unsigned char *data, Py_ssize_t len) {
     if (len == 1) {
         table->first[data[0]] |= 2;
@@ -1043,6 +1051,8 @@ static int note_start(WordTable *table, const unsigned char *data, Py_ssize_t le
         table->first[data[0]] |= 1;
         unsigned pair = (unsigned)data[0] << 8 | data[1];
         table->pairs[pair >> 3] |= (unsigned char)(1u << (pair & 7));
+        if (len == 2) table->complete[pair >> 3] |= (unsigned char)(1u << (pair & 7));
+        if (len >= 3) table->triples[triple_bit(data) >> 3] |= (unsigned char)(1u << (triple_bit(data) & 7));
     }
     for (int k = 0; k < table->count_lengths; k++)
         if (table->lengths[k] == len) return 0;
@@ -1632,18 +1642,22 @@ static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *found = PyList_New(0);
     unsigned char key[MAX_LENGTHS + 1];
     for (Py_ssize_t b = 0; found != NULL && b * 64 < n; b++) {
+        /* Could a key start at this word? Its character opens a key of one character, or it and
+         * the key's second character (after one space, if there is one) open a longer key. Asked
+         * for the block's words without a branch, noting those that do: few words of noise. */
+        Py_ssize_t opening[64];
+        int count = 0;
         for (uint64_t starts = word_start_bits(spaces, b, n); starts; starts &= starts - 1) {
-            /* Could a key start at this word? Its character opens a key of one character, or it
-             * and the key's second character (after one space, if there is one) open a longer
-             * key. Asked without branches, and then only once: few words of noise open a key. */
             Py_ssize_t p = b * 64 + __builtin_ctzll(starts);
             unsigned char c = s[p];
             unsigned char next = p + 1 < n ? s[p + 1] : 0, after = p + 2 < n ? s[p + 2] : 0;
             unsigned char second = next == ' ' ? after : next;
             unsigned pair = (unsigned)c << 8 | second;
-            unsigned opens = (table->first[c] >> 1)
-                             | (((table->pairs[pair >> 3] >> (pair & 7)) & 1) & (second != ' ') & (second != 0));
-            if (!opens) continue;
+            opening[count] = p;
+            count += (table->first[c] >> 1) | (has_bit(table->pairs, pair) & (second != ' ') & (second != 0));
+        }
+        for (int q = 0; q < count; q++) {
+            Py_ssize_t p = opening[q];
             /* The characters from p with one space skipped between any two (no key holds a space). */
             Py_ssize_t got = 0;
             for (Py_ssize_t i = p; got < longest && i < n; i++) {
@@ -1653,6 +1667,12 @@ static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
                 }
                 key[got++] = s[i];
             }
+            /* A key of one character, or of two, or one starting with these three: only then is
+             * it looked up (noise opens a key at one word in ten, and few of those go on). */
+            unsigned two = (unsigned)key[0] << 8 | (got > 1 ? key[1] : 0);
+            if (!((table->first[key[0]] & 2) || (got > 1 && has_bit(table->complete, two))
+                  || (got > 2 && has_bit(table->triples, triple_bit(key)))))
+                continue;
             const Entry *e = word_at(table, key, got, 0);
             if (e == NULL) continue;
             PyObject *item = Py_BuildValue("(nO)", p, e->word);
