@@ -947,6 +947,7 @@ typedef struct {
     int must_end;              /* find_word_start: the word must end where a word ends */
     uint64_t seen;             /* known_words: the generation of the last call that found it */
     uint64_t bits;             /* a vocabulary's: the gate bits the word sets (word_index) */
+    int silent;                /* a vocabulary's: its bits count, but the word is never reported */
 } Entry;
 
 #define WORD_END_MARK '\x01' /* lexicon.WORD_END: the word before it must end there */
@@ -1149,12 +1150,35 @@ error:
     return NULL;
 }
 
-/* vocabulary(words[, bits]) -> an opaque table for known_words, words_and_bits and known_pieces;
- * `bits` maps words to their gate bits (ints below 2**64). */
+/* vocabulary(words[, bits[, silent]]) -> an opaque table for known_words, words_and_bits and
+ * known_pieces; `bits` maps words to their gate bits (ints below 2**64); the words of `silent` set
+ * their bits but are never reported. */
 static PyObject *vocabulary(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *words, *bits = NULL;
-    if (!PyArg_ParseTuple(args, "O|O!:vocabulary", &words, &PyDict_Type, &bits)) return NULL;
-    return make_table(words, VOCABULARY_CAPSULE, 0, bits);
+    PyObject *words, *bits = NULL, *silent = NULL;
+    if (!PyArg_ParseTuple(args, "O|O!O:vocabulary", &words, &PyDict_Type, &bits, &silent)) return NULL;
+    PyObject *capsule = make_table(words, VOCABULARY_CAPSULE, 0, bits);
+    if (capsule == NULL || silent == NULL) return capsule;
+    /* Words of the table whose bits count but which are never reported (word_index's infixes). */
+    WordTable *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
+    PyObject *quiet = PySequence_Tuple(silent);
+    if (quiet == NULL) {
+        Py_DECREF(capsule);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(quiet); i++) {
+        PyObject *word = PyTuple_GET_ITEM(quiet, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "vocabulary() takes silent words as str");
+            Py_DECREF(quiet);
+            Py_DECREF(capsule);
+            return NULL;
+        }
+        if (!PyUnicode_IS_ASCII(word)) continue;
+        Entry *e = find_entry(table, (const unsigned char *)PyUnicode_DATA(word), PyUnicode_GET_LENGTH(word));
+        if (e != NULL) e->silent = 1;
+    }
+    Py_DECREF(quiet);
+    return capsule;
 }
 
 /* word_starts(words[, bits]) -> an opaque table for find_word_start, key_starts, address_gates and
@@ -1172,7 +1196,7 @@ static int note_found(Entry *e, uint64_t current, PyObject *found, uint64_t *bit
     if (e->seen == current) return 0;
     e->seen = current;
     *bits |= e->bits;
-    return PySet_Add(found, e->word);
+    return e->silent ? 0 : PySet_Add(found, e->word);
 }
 
 /* known_words(text, vocabulary) -> frozenset | None
@@ -1255,23 +1279,25 @@ static PyObject *words_and_bits(PyObject *Py_UNUSED(self), PyObject *args) {
     return scan_words(args, "UO:words_and_bits", 1);
 }
 
-/* known_pieces(runs, vocabulary, longest) -> (frozenset, bits) | None
+/* known_pieces(runs, vocabulary, longest[, base]) -> (frozenset, bits) | None
  *
  * For a list of ASCII str, each of lower-case words one space apart (spaced-out letters as
  * normalize joined them): every piece (substring) of at most `longest` characters of every word,
- * with its letter runs cut to one (normalize.squeeze), that the vocabulary holds, as a frozenset
- * of the vocabulary's own str objects, and the OR of their bits: word_index's pieces and
+ * with its letter runs cut to one (normalize.squeeze), that the vocabulary holds (and does not
+ * keep silent), as a frozenset of the vocabulary's own str objects with the items of the frozenset
+ * `base`, and the OR of their bits (the silent words' too): word_index's pieces and
  * mask_of_pieces, without making each piece an object. None if a run is not ASCII.
  */
 static PyObject *known_pieces(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *runs, *capsule;
+    PyObject *runs, *capsule, *base = NULL;
     Py_ssize_t longest;
-    if (!PyArg_ParseTuple(args, "O!On:known_pieces", &PyList_Type, &runs, &capsule, &longest)) return NULL;
+    if (!PyArg_ParseTuple(args, "O!On|O!:known_pieces", &PyList_Type, &runs, &capsule, &longest, &PyFrozenSet_Type, &base))
+        return NULL;
     WordTable *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
     if (table == NULL) return NULL;
     /* The set is made first: making it may run a garbage collection, and with it finalizers that
      * could change the list. From the checks on, no Python code runs (as in scan_words). */
-    PyObject *found = PyFrozenSet_New(NULL);
+    PyObject *found = PyFrozenSet_New(base);
     if (found == NULL) return NULL;
     Py_ssize_t count = PyList_GET_SIZE(runs), size = 0;
     for (Py_ssize_t r = 0; r < count; r++) {

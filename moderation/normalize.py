@@ -365,12 +365,12 @@ def normalize(text: str) -> Normalized:
     gate_words = words
     if joined:
         # Words run together in the joined letters: every piece of them counts as a word for the gates.
-        found = INDEX.known_pieces(joined)
+        found = INDEX.known_pieces(joined, words)
         if found is None:
             pieces = frozenset().union(*(INDEX.pieces(squeeze(t)) for run in joined for t in run.split(" ") if t))
-            found = pieces.intersection(INDEX.vocabulary), INDEX.mask_of_pieces(pieces)
-        mask |= found[1]
-        gate_words = words | found[0]
+            found = words | pieces.intersection(INDEX.vocabulary), INDEX.mask_of_pieces(pieces)
+        gate_words, piece_mask = found
+        mask |= piece_mask
     return Normalized(display, spaced, folded, squeezed, words, mask, obfuscated, bool(joined), gate_words)
 
 

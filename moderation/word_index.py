@@ -137,25 +137,23 @@ class WordIndex:
                 mask |= bit
         return mask
 
-    def known_pieces(self, runs: list[str]) -> tuple[frozenset[str], int] | None:
+    def known_pieces(self, runs: list[str], base: frozenset[str] = frozenset()) -> tuple[frozenset[str], int] | None:
         """For letters that were spaced out and joined (`runs`, each of words one space apart, as
         normalize joined them): the vocabulary's words among the pieces of their squeezed words
-        (`pieces`), and the bits of all those pieces (`mask_of_pieces`), found by one C pass.
-        None where that pass does not serve (not compiled, prefixes, or more than 64 bits); the
-        caller then squeezes the words and takes `pieces` itself."""
+        (`pieces`) with the words of `base` (the message's own), and the bits of all those pieces
+        (`mask_of_pieces`), found by one C pass. None where that pass does not serve (not
+        compiled, prefixes, or more than 64 bits); the caller then squeezes the words and takes
+        `pieces` itself."""
         if TEXTSCAN is None or self._prefixes or self._bits > 64:
             return None
         if self._piece_table is None:
-            # The infixes are pieces too, with their bits; they are dropped from the words below.
+            # The infixes are pieces too, with their bits, but never words: the table keeps them silent.
             bits = dict(self._exact)
             for infix, bit in self._infixes:
                 bits[infix] = bits.get(infix, 0) | bit
-            self._piece_table = TEXTSCAN.vocabulary(sorted(self._vocabulary.union(bits)), bits)
-        found = TEXTSCAN.known_pieces(runs, self._piece_table, self._longest)
-        if found is None:
-            return None
-        words, mask = found
-        return words.intersection(self._vocabulary), mask
+            silent = sorted(set(bits) - self._vocabulary)
+            self._piece_table = TEXTSCAN.vocabulary(sorted(self._vocabulary.union(bits)), bits, silent)
+        return TEXTSCAN.known_pieces(runs, self._piece_table, self._longest, base)  # type: ignore[no-any-return]
 
     def _vocabulary_table(self) -> Any:
         if self._table is None:

@@ -176,6 +176,8 @@ def _check(text: str) -> None:
     # And as the word index uses it, with its own words, bits and infixes.
     pieces = frozenset().union(*(INDEX.pieces(python.squeeze(t)) for run in joined for t in run.split(" ") if t))
     assert INDEX.known_pieces(joined) == (pieces & INDEX.vocabulary, INDEX.mask_of_pieces(pieces))
+    words = frozenset(squeezed.split(" ")) & INDEX.vocabulary
+    assert INDEX.known_pieces(joined, words) == (words | pieces & INDEX.vocabulary, INDEX.mask_of_pieces(pieces))
 
 
 def test_the_c_passes_equal_python_on_the_evaluation_set_noise_and_tricky_text() -> None:
@@ -432,6 +434,15 @@ def test_bits_and_pieces_take_only_what_they_can_hold() -> None:
     expected = frozenset(_pieces("x", 3) | _pieces("kil", 3)) & VOCABULARY
     assert "kil" in expected
     assert textscan.known_pieces(["x" * 300 + " kiiiil"], BITS_TABLE, 3) == (expected, _bits(expected))
+    # Silent words set their bits but are not reported; a base set starts the result.
+    quiet = textscan.vocabulary(["ab", "cd", "x"], {"ab": 1, "cd": 2}, ["cd", "zz"])
+    assert textscan.known_pieces(["abcd"], quiet, 4) == (frozenset({"ab"}), 3)
+    assert textscan.known_pieces(["cd"], quiet, 4, frozenset({"q"})) == (frozenset({"q"}), 2)
+    assert textscan.known_words("ab cd x", quiet) == frozenset({"ab", "x"})
+    with pytest.raises(TypeError):
+        textscan.vocabulary(["ab"], {}, [3])
+    with pytest.raises(TypeError):
+        textscan.known_pieces(["ab"], quiet, 4, {"q"})
 
 
 def test_python_code_run_inside_a_call_cannot_change_what_it_reads() -> None:
