@@ -802,6 +802,44 @@ static PyObject *lower_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
     return result;
 }
 
+/* masked_match(text, words) -> bool | None
+ *
+ * For ASCII text of words one space apart: does a word holding a "*" match one of `words` (a tuple
+ * of str) letter for letter, each "*" standing for any one character (harassment's self-censored
+ * swearing: "f*ck", "sh*t")? One look at each "*" and its word, instead of a list of the starred
+ * words made in Python. None for other text.
+ */
+static PyObject *masked_match(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *words;
+    if (!PyArg_ParseTuple(args, "UO!:masked_match", &text, &PyTuple_Type, &words)) return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(words);
+    for (Py_ssize_t k = 0; k < count; k++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(words, k))) {
+            PyErr_SetString(PyExc_TypeError, "masked_match() takes a tuple of str");
+            return NULL;
+        }
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
+    Py_ssize_t next = 0; /* where the next word to look at starts */
+    for (const unsigned char *star = memchr(s, '*', (size_t)n); star != NULL;
+         star = next < n ? memchr(s + next, '*', (size_t)(n - next)) : NULL) {
+        Py_ssize_t start = star - s, end = start;
+        while (start > 0 && s[start - 1] != ' ') start--;
+        while (end < n && s[end] != ' ') end++;
+        for (Py_ssize_t k = 0; k < count; k++) {
+            PyObject *word = PyTuple_GET_ITEM(words, k);
+            if (!PyUnicode_IS_ASCII(word) || PyUnicode_GET_LENGTH(word) != end - start) continue;
+            const unsigned char *w = (const unsigned char *)PyUnicode_DATA(word);
+            Py_ssize_t i = 0;
+            while (i < end - start && (s[start + i] == '*' || s[start + i] == w[i])) i++;
+            if (i == end - start) Py_RETURN_TRUE;
+        }
+        next = end + 1;
+    }
+    Py_RETURN_FALSE;
+}
+
 /* What `\w` matches in ASCII text. */
 static int is_word_char(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -1735,6 +1773,7 @@ static PyMethodDef methods[] = {
     {"dotted", dotted, METH_O, "Does spam's _DOTTED match ASCII text? None for other text."},
     {"link_start", link_start, METH_VARARGS, "spam._earliest_link for ASCII text; None for other text."},
     {"lower_ascii", lower_ascii, METH_O, "text.lower() for ASCII text, a new str; None for other text."},
+    {"masked_match", masked_match, METH_VARARGS, "Does a word of ASCII text with a '*' match one of the words, '*' for any character? None for other text."},
     {"known_words", known_words, METH_VARARGS, "The distinct words of space-separated ASCII text that a vocabulary holds; or None."},
     {NULL, NULL, 0, NULL},
 };

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from moderation.lexicon import PhraseMatcher, word_set
 from moderation.normalize import Normalized, squeeze
-from moderation.word_index import INDEX
+from moderation.word_index import INDEX, TEXTSCAN
 
 
 class HarassmentFinding(NamedTuple):
@@ -185,7 +185,7 @@ def assess(message: Normalized) -> HarassmentFinding:
     if not listed and not infix:
         # No listed word: of the words alone only self-censored swearing ("f*ck") can count, in the
         # few tokens holding a "*"; those are looked at rather than every token (noise holds many).
-        profanity = "*" in message.spaced and any(map(_masked_profanity, _starred_tokens(message.folded)))
+        profanity = "*" in message.spaced and _any_masked_profanity(message.folded)
         if not phrases:
             return HarassmentFinding((), True, ()) if profanity else _NONE
     else:
@@ -249,6 +249,16 @@ def _judge_insult(
         harassment.add("harassment_insult")
     else:
         doubtful.add("doubtful_insult")
+
+
+def _any_masked_profanity(folded: str) -> bool:
+    """Does a token of the folded text holding a "*" mask a profane word (`_masked_profanity`)? For
+    ASCII text one C look at each "*" answers (moderation/_textscan.c)."""
+    if TEXTSCAN is not None:
+        found = TEXTSCAN.masked_match(folded, _PROFANE_FOLDED)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return any(map(_masked_profanity, _starred_tokens(folded)))
 
 
 def _starred_tokens(text: str) -> list[str]:

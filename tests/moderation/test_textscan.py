@@ -139,6 +139,8 @@ def _check(text: str) -> None:
             expected |= bit if needle in text else 0
         assert textscan.needle_bits(text, table) == (expected if text.isascii() else None)
     ascii_only = text.isascii()
+    masked = any(map(harassment._masked_profanity, harassment._starred_tokens(text)))
+    assert textscan.masked_match(text, harassment._PROFANE_FOLDED) is (masked if ascii_only else None)
     lowered = textscan.lower_ascii(text)
     assert lowered == (text.lower() if ascii_only else None) and (lowered is not text or text == "")
     assert textscan.at_domain(text) is ((pii._AT_DOMAIN.search(text) is not None) if ascii_only else None)
