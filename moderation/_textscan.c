@@ -1003,6 +1003,7 @@ typedef struct {
     uint64_t bloom[BLOOM_BITS / 64];
     /* Kept for word starts only: */
     int any_must_end;
+    int opens_other;                 /* some word starts with a character other than a-z */
     int count_lengths;
     Py_ssize_t lengths[MAX_LENGTHS]; /* the distinct lengths of the words, longest first */
     unsigned char first[256];        /* 1: some word of two or more characters starts with it; 2: a one-character word is it */
@@ -1084,6 +1085,7 @@ static inline unsigned triple_bit(const unsigned char *s) {
 static inline int has_bit(const unsigned char *bits, unsigned bit) { return (bits[bit >> 3] >> (bit & 7)) & 1; }
 
 static int note_start(WordTable *table, const unsigned char *data, Py_ssize_t len) {
+    table->opens_other |= (unsigned char)(data[0] - 'a') >= 26;
     if (len == 1) {
         table->first[data[0]] |= 2;
     } else {
@@ -1611,11 +1613,36 @@ static PyObject *address_gates(PyObject *Py_UNUSED(self), PyObject *args) {
     unsigned char *low = n <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 1);
     if (low == NULL) return PyErr_NoMemory();
     for (Py_ssize_t i = 0; i < n; i++) low[i] = s[i] | (unsigned char)(((unsigned char)(s[i] - 'A') < 26) << 5);
+    /* Word starts (no word character before) where a street word of the union could begin, as bits
+     * (the union's words start with letters, so only letters), and where a German suffix could
+     * begin anywhere (open_bits): on noise a branch per byte on either was often mispredicted. */
+    Py_ssize_t words = n / 64 + 1;
+    uint64_t bits_stack[3 * BITS_STACK];
+    uint64_t *starts = words <= BITS_STACK ? bits_stack : PyMem_Malloc(3 * (size_t)words * sizeof(uint64_t));
+    if (starts == NULL) {
+        if (low != stack) PyMem_Free(low);
+        return PyErr_NoMemory();
+    }
+    uint64_t *digit = starts + words, *suffixes = digit + words;
+    range_bits(low, n, 'a', 'z', words, starts);
+    range_bits(low, n, '0', '9', words, digit);
+    range_bits(low, n, '_', '_', words, suffixes);
+    uint64_t previous_word = 0; /* was the byte before the block a word character? */
+    for (Py_ssize_t w = 0; w < words; w++) {
+        uint64_t letter = starts[w], word = letter | digit[w] | suffixes[w];
+        Py_ssize_t len = n - w * 64 < 64 ? n - w * 64 : 64;
+        uint64_t inside = len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << len) - 1;
+        uint64_t after_other = ~(word << 1 | previous_word) & inside;
+        previous_word = word >> 63;
+        starts[w] = after_other & (tables[4]->opens_other ? inside : letter);
+    }
+    open_bits(anywhere, low, n, words, suffixes);
     long gates = 0;
     const Entry *e;
-    for (Py_ssize_t i = 0; i < n && gates != 7; i++) {
-        if (!may_open(tables[4], low, n, i)) continue;
-        if (i == 0 || !is_word_char(low[i - 1])) {
+    for (Py_ssize_t w = 0; w < words && gates != 7; w++) {
+        for (uint64_t at = starts[w]; at && (gates & 3) != 3; at &= at - 1) {
+            Py_ssize_t i = w * 64 + __builtin_ctzll(at);
+            if (!may_open(tables[4], low, n, i)) continue;
             if (!(gates & 1) && may_open(en, low, n, i) && word_at(en, low, n, i) != NULL && address_en_at(s, i))
                 gates |= 1;
             if (!(gates & 2) && may_open(name_first, low, n, i) && (e = word_at(name_first, low, n, i)) != NULL
@@ -1625,8 +1652,10 @@ static PyObject *address_gates(PyObject *Py_UNUSED(self), PyObject *args) {
                 && address_number_first_at(s, i))
                 gates |= 2;
         }
-        if (!(gates & 4) && may_open(anywhere, low, n, i) && word_at(anywhere, low, n, i) != NULL) gates |= 4;
+        for (uint64_t at = suffixes[w]; at && !(gates & 4); at &= at - 1)
+            if (word_at(anywhere, low, n, w * 64 + __builtin_ctzll(at)) != NULL) gates |= 4;
     }
+    if (starts != bits_stack) PyMem_Free(starts);
     if (low != stack) PyMem_Free(low);
     return PyLong_FromLong(gates);
 }
