@@ -1693,6 +1693,11 @@ static PyObject *link_start(PyObject *Py_UNUSED(self), PyObject *args) {
     for (const unsigned char *dot = memchr(s, '.', (size_t)n); dot != NULL;
          dot = memchr(dot + 1, '.', (size_t)(n - (dot + 1 - s)))) {
         Py_ssize_t at = dot - s, room = n - at - 1;
+        if (room < 2) break;
+        /* Could a top-level domain start after this dot at all? Its first two letters decide. */
+        unsigned char two[2] = {s[at + 1] | (unsigned char)(((unsigned char)(s[at + 1] - 'A') < 26) << 5),
+                                s[at + 2] | (unsigned char)(((unsigned char)(s[at + 2] - 'A') < 26) << 5)};
+        if (!may_open(table, two, 2, 0)) continue;
         for (int k = 0; k < table->count_lengths; k++) {
             Py_ssize_t len = table->lengths[k];
             if (len > room || len > MAX_LENGTHS) continue;
