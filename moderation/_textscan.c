@@ -993,7 +993,6 @@ typedef struct {
 
 #define BLOOM_BITS 65536
 #define SIMD_FIRSTS 8
-#define SIMD_SECONDS 8
 #define SIMD_PAIRS 24
 
 typedef struct {
@@ -1013,36 +1012,40 @@ typedef struct {
     /* The same for open_bits, when they are few: each first character with the second characters
      * that may follow it (`any_second` for a word of one character). simd_firsts is -1 when there
      * are too many to compare 16 bytes with at once. */
-    int simd_firsts;
-    unsigned char simd_first[SIMD_FIRSTS], simd_any_second[SIMD_FIRSTS], simd_count[SIMD_FIRSTS];
-    unsigned char simd_second[SIMD_FIRSTS][SIMD_SECONDS];
+    int simd_firsts, simd_pairs;
+    unsigned char simd_first[SIMD_FIRSTS][16];      /* each first character, 16 times over */
+    unsigned char simd_alone[SIMD_FIRSTS];          /* 1: it is a word of its own */
+    unsigned char simd_pair_first[SIMD_PAIRS];      /* a pair's first character, as an index of simd_first */
+    unsigned char simd_pair_second[SIMD_PAIRS][16]; /* its second character, 16 times over */
     Entry entries[];
 } WordTable;
+
+static inline int has_bit(const unsigned char *bits, unsigned bit) { return (bits[bit >> 3] >> (bit & 7)) & 1; }
 
 /* Lists a word_starts table's first characters and pairs for open_bits, if there are few enough. */
 static void list_openings(WordTable *table) {
     int firsts = 0, pairs = 0;
-    for (int c = 0; c < 256 && firsts >= 0; c++) {
+    for (int c = 0; c < 256; c++) {
         if (!table->first[c]) continue;
         if (firsts == SIMD_FIRSTS) {
-            firsts = -1;
-            break;
+            table->simd_firsts = -1;
+            return;
         }
         int k = firsts++;
-        table->simd_first[k] = (unsigned char)c;
-        table->simd_any_second[k] = (table->first[c] & 2) != 0;
-        table->simd_count[k] = 0;
-        for (int d = 1; d < 256 && !table->simd_any_second[k]; d++) {
-            unsigned pair = (unsigned)c << 8 | (unsigned)d;
-            if (!((table->pairs[pair >> 3] >> (pair & 7)) & 1)) continue;
-            if (table->simd_count[k] == SIMD_SECONDS || ++pairs > SIMD_PAIRS) {
-                firsts = -1;
-                break;
+        memset(table->simd_first[k], c, 16);
+        table->simd_alone[k] = (table->first[c] & 2) != 0;
+        for (int d = 1; d < 256 && !table->simd_alone[k]; d++) {
+            if (!has_bit(table->pairs, (unsigned)c << 8 | (unsigned)d)) continue;
+            if (pairs == SIMD_PAIRS) {
+                table->simd_firsts = -1;
+                return;
             }
-            table->simd_second[k][table->simd_count[k]++] = (unsigned char)d;
+            table->simd_pair_first[pairs] = (unsigned char)k;
+            memset(table->simd_pair_second[pairs++], d, 16);
         }
     }
     table->simd_firsts = firsts;
+    table->simd_pairs = pairs;
 }
 
 #define VOCABULARY_CAPSULE "moderation._textscan.vocabulary"
@@ -1082,7 +1085,6 @@ static inline unsigned triple_bit(const unsigned char *s) {
     return ((unsigned)s[0] << 10 ^ (unsigned)s[1] << 5 ^ s[2]) & 0xffff;
 }
 
-static inline int has_bit(const unsigned char *bits, unsigned bit) { return (bits[bit >> 3] >> (bit & 7)) & 1; }
 
 static int note_start(WordTable *table, const unsigned char *data, Py_ssize_t len) {
     table->opens_other |= (unsigned char)(data[0] - 'a') >= 26;
@@ -1406,13 +1408,15 @@ static void open_bits(const WordTable *table, const unsigned char *s, Py_ssize_t
         for (; table->simd_firsts >= 0 && j + 16 <= len && base + j + 17 <= n; j += 16) {
             __m128i here = _mm_loadu_si128((const __m128i *)(s + base + j));
             __m128i next = _mm_loadu_si128((const __m128i *)(s + base + j + 1));
+            __m128i first[SIMD_FIRSTS];
             __m128i opens = _mm_setzero_si128();
             for (int k = 0; k < table->simd_firsts; k++) {
-                __m128i first = _mm_cmpeq_epi8(here, _mm_set1_epi8((char)table->simd_first[k]));
-                __m128i second = table->simd_any_second[k] ? first : _mm_setzero_si128();
-                for (int q = 0; q < table->simd_count[k]; q++)
-                    second = _mm_or_si128(second, _mm_cmpeq_epi8(next, _mm_set1_epi8((char)table->simd_second[k][q])));
-                opens = _mm_or_si128(opens, _mm_and_si128(first, second));
+                first[k] = _mm_cmpeq_epi8(here, _mm_loadu_si128((const __m128i *)table->simd_first[k]));
+                if (table->simd_alone[k]) opens = _mm_or_si128(opens, first[k]);
+            }
+            for (int q = 0; q < table->simd_pairs; q++) {
+                __m128i second = _mm_cmpeq_epi8(next, _mm_loadu_si128((const __m128i *)table->simd_pair_second[q]));
+                opens = _mm_or_si128(opens, _mm_and_si128(first[table->simd_pair_first[q]], second));
             }
             m |= (uint64_t)(uint16_t)_mm_movemask_epi8(opens) << j;
         }
@@ -1420,6 +1424,13 @@ static void open_bits(const WordTable *table, const unsigned char *s, Py_ssize_t
         for (; j < len; j++) m |= (uint64_t)may_open(table, s, n, base + j) << j;
         bits[w] = m;
     }
+}
+
+/* Could a word of the table stand at s[i:]? A word of one character, of two, or one starting
+ * with these three: a closer look than may_open, asked before the lookups of each length. */
+static inline int could_start(const WordTable *table, const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
+    return (table->first[s[i]] & 2) || (i + 1 < n && has_bit(table->complete, (unsigned)s[i] << 8 | s[i + 1]))
+           || (i + 2 < n && has_bit(table->triples, triple_bit(s + i)));
 }
 
 /* The entry of the longest word of the table at s[i:], or NULL. */
@@ -1574,6 +1585,7 @@ static PyObject *needle_bits(PyObject *Py_UNUSED(self), PyObject *args) {
     for (Py_ssize_t w = 0; w < words; w++) {
         for (uint64_t at = opens[w]; at; at &= at - 1) {
             Py_ssize_t i = w * 64 + __builtin_ctzll(at);
+            if (!could_start(table, s, n, i)) continue;
             for (int k = 0; k < table->count_lengths; k++) {
                 Py_ssize_t len = table->lengths[k];
                 if (i + len > n) continue;
