@@ -6,13 +6,19 @@
  * each pass is one loop over the bytes. Every function does exactly what its Python or regex twin
  * does (normalize's `_fold_words` ASCII path and `_cut_runs`, the words a vocabulary holds with
  * their gate bits and among the pieces of joined letters, the word-start scans of pii and of
- * lexicon's phrase matchers, pii's address gates and the strings it looks for, spam's letter
- * counts) and returns None for input it does not handle, so the caller falls back to Python.
+ * lexicon's phrase matchers, pii's address gates, the strings it looks for, its e-mail, Discord
+ * tag and Reddit hints, spam's link hints, mentions and letter counts, harassment's masked
+ * swearing) and returns None for input it does not handle, so the caller falls back to Python.
  * tests/moderation/test_textscan.py holds them equal on generated text. Built by setup.py next to
  * the mypyc modules, and used only when those are (compiled.py).
  *
  * On noise (1 KB of random characters) a branch that depends on each byte is mispredicted about
- * half the time, so the loops keep their state in flags and ask the rarely true question first.
+ * half the time. So the passes take a byte's class for 64 bytes at once, as the bits of a 64-bit
+ * word (SSE2 comparisons 16 bytes a step where the machine has them, a branch-free byte loop
+ * elsewhere), find what they look for with shifts and ands, and then visit only the set bits:
+ * word starts, mixed leetspeak runs, the places a run of spaced letters or a listed word could
+ * begin. Several keep a few bytes of slack past the text in their buffers, so that a word can be
+ * copied or hashed eight bytes at a time; each says so where it allocates.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -596,21 +602,32 @@ static inline uint64_t word_start_bits(const uint64_t *spaces, Py_ssize_t b, Py_
     return after_space & ~spaces[b] & inside;
 }
 
-static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
-    /* Eight bytes at a time: most words fit in one step. The copies have a constant size, so
-     * they compile to plain loads rather than calls to memcpy. */
+static inline uint64_t hash_mix(uint64_t h, uint64_t chunk) {
+    h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 32);
+}
+
+/* The hash of a word of n bytes over its whole eight-byte chunks (most words have none); *rest is
+ * then how many bytes are left for the last, partial chunk. */
+static inline uint64_t hash_chunks(const unsigned char *s, Py_ssize_t n, Py_ssize_t *rest) {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
     for (; n >= 8; s += 8, n -= 8) {
         uint64_t chunk;
-        memcpy(&chunk, s, 8);
-        h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+        memcpy(&chunk, s, 8); /* a constant size: a plain load, not a call */
+        h = hash_mix(h, chunk);
     }
-    if (n > 0) {
+    *rest = n;
+    return h;
+}
+
+static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
+    Py_ssize_t rest;
+    uint64_t h = hash_chunks(s, n, &rest);
+    if (rest > 0) {
+        const unsigned char *tail = s + n - rest;
         uint64_t chunk = 0;
-        for (Py_ssize_t i = 0; i < n; i++) chunk |= (uint64_t)s[i] << (8 * i);
-        h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+        for (Py_ssize_t i = 0; i < rest; i++) chunk |= (uint64_t)tail[i] << (8 * i);
+        h = hash_mix(h, chunk);
     }
     return (Py_hash_t)h;
 }
@@ -619,24 +636,30 @@ static Py_hash_t bytes_hash(const unsigned char *s, Py_ssize_t n) {
  * last few bytes are read in one load and masked, rather than one at a time in a loop whose length
  * changes from word to word. */
 static inline Py_hash_t padded_hash(const unsigned char *s, Py_ssize_t n) {
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
-    for (; n >= 8; s += 8, n -= 8) {
+    Py_ssize_t rest;
+    uint64_t h = hash_chunks(s, n, &rest);
+    if (rest > 0) {
         uint64_t chunk;
-        memcpy(&chunk, s, 8);
-        h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    if (n > 0) {
-        uint64_t chunk;
-        memcpy(&chunk, s, 8);
+        memcpy(&chunk, s + n - rest, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
         chunk = __builtin_bswap64(chunk); /* bytes_hash puts the first byte lowest */
 #endif
-        chunk &= ((uint64_t)1 << (8 * n)) - 1;
-        h = (h ^ chunk) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+        h = hash_mix(h, chunk & (((uint64_t)1 << (8 * rest)) - 1));
     }
     return (Py_hash_t)h;
+}
+
+/* For a function taking one str: its bytes and length if it is ASCII (1), 0 for other text, -1 with
+ * a TypeError for anything but a str. */
+static int ascii_bytes(PyObject *arg, const char *function, const unsigned char **s, Py_ssize_t *n) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s() takes a str", function);
+        return -1;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) return 0;
+    *s = (const unsigned char *)PyUnicode_DATA(arg);
+    *n = PyUnicode_GET_LENGTH(arg);
+    return 1;
 }
 
 /* clean_ascii(text) -> bool | None
@@ -645,13 +668,10 @@ static inline Py_hash_t padded_hash(const unsigned char *s, Py_ssize_t n) {
  * but tab and newline, and DEL: normalize._DISPLAY_NEEDS_WORK's ASCII part)? None for other text.
  */
 static PyObject *clean_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "clean_ascii() takes a str");
-        return NULL;
-    }
-    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    const unsigned char *s;
+    Py_ssize_t n;
+    int ascii = ascii_bytes(arg, "clean_ascii", &s, &n);
+    if (ascii <= 0) return ascii < 0 ? NULL : Py_NewRef(Py_None);
     unsigned char bad = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = s[i];
@@ -766,13 +786,10 @@ static PyObject *digits_close(PyObject *Py_UNUSED(self), PyObject *args) {
  * two bytes.translate calls cost about ten times as much over a long message). None for other text.
  */
 static PyObject *letter_counts(PyObject *Py_UNUSED(self), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "letter_counts() takes a str");
-        return NULL;
-    }
-    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    const unsigned char *s;
+    Py_ssize_t n;
+    int ascii = ascii_bytes(arg, "letter_counts", &s, &n);
+    if (ascii <= 0) return ascii < 0 ? NULL : Py_NewRef(Py_None);
     Py_ssize_t upper = 0, letters = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = s[i];
@@ -788,18 +805,21 @@ static PyObject *letter_counts(PyObject *Py_UNUSED(self), PyObject *arg) {
  * character through Unicode's case tables; this loop vectorizes. None for other text.
  */
 static PyObject *lower_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "lower_ascii() takes a str");
-        return NULL;
-    }
-    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
+    const unsigned char *s;
+    Py_ssize_t n;
+    int ascii = ascii_bytes(arg, "lower_ascii", &s, &n);
+    if (ascii <= 0) return ascii < 0 ? NULL : Py_NewRef(Py_None);
     PyObject *result = PyUnicode_New(n, 127);
     if (result == NULL) return NULL;
     unsigned char *out = (unsigned char *)PyUnicode_DATA(result);
     for (Py_ssize_t i = 0; i < n; i++) out[i] = s[i] | (unsigned char)(((unsigned char)(s[i] - 'A') < 26) << 5);
     return result;
+}
+
+/* The index of the first `c` in s[from:n], or -1: memchr, which jumps over the bytes between. */
+static inline Py_ssize_t next_byte(const unsigned char *s, Py_ssize_t n, Py_ssize_t from, unsigned char c) {
+    const unsigned char *at = from < n ? memchr(s + from, c, (size_t)(n - from)) : NULL;
+    return at == NULL ? -1 : at - s;
 }
 
 /* masked_match(text, words) -> bool | None
@@ -822,9 +842,8 @@ static PyObject *masked_match(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     Py_ssize_t next = 0; /* where the next word to look at starts */
-    for (const unsigned char *star = memchr(s, '*', (size_t)n); star != NULL;
-         star = next < n ? memchr(s + next, '*', (size_t)(n - next)) : NULL) {
-        Py_ssize_t start = star - s, end = start;
+    for (Py_ssize_t star = next_byte(s, n, 0, '*'); star >= 0; star = next_byte(s, n, next, '*')) {
+        Py_ssize_t start = star, end = star;
         while (start > 0 && s[start - 1] != ' ') start--;
         while (end < n && s[end] != ' ') end++;
         for (Py_ssize_t k = 0; k < count; k++) {
@@ -858,18 +877,14 @@ static int is_letter(unsigned char c) { return (unsigned char)((c | 0x20) - 'a')
 static int domain_char(unsigned char c) { return is_word_char(c) || c == '-'; }
 
 static PyObject *at_domain(PyObject *Py_UNUSED(self), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "at_domain() takes a str");
-        return NULL;
-    }
-    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
-    for (const unsigned char *at = memchr(s, '@', (size_t)n); at != NULL;
-         at = memchr(at + 1, '@', (size_t)(n - (at + 1 - s)))) {
-        Py_ssize_t j = at + 1 - s;
+    const unsigned char *s;
+    Py_ssize_t n;
+    int ascii = ascii_bytes(arg, "at_domain", &s, &n);
+    if (ascii <= 0) return ascii < 0 ? NULL : Py_NewRef(Py_None);
+    for (Py_ssize_t at = next_byte(s, n, 0, '@'); at >= 0; at = next_byte(s, n, at + 1, '@')) {
+        Py_ssize_t j = at + 1;
         while (j < n && domain_char(s[j])) j++;
-        if (j > at + 1 - s && j + 1 < n && s[j] == '.' && domain_char(s[j + 1])) Py_RETURN_TRUE;
+        if (j > at + 1 && j + 1 < n && s[j] == '.' && domain_char(s[j + 1])) Py_RETURN_TRUE;
     }
     Py_RETURN_FALSE;
 }
@@ -894,9 +909,8 @@ static PyObject *mention_count(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_ssize_t starts[MOST], lengths[MOST], count = 0;
     Py_ssize_t i = 0;
     while (count < enough && i < n) {
-        const unsigned char *at = memchr(s + i, '@', (size_t)(n - i));
-        if (at == NULL) break;
-        i = at - s;
+        i = next_byte(s, n, i, '@');
+        if (i < 0) break;
         Py_ssize_t j = i + 1;
         if (i == 0 || !(is_word_char(s[i - 1]) || s[i - 1] == '.'))
             while (j < n && j - i - 1 < 32 && is_word_char(s[j])) j++;
@@ -937,9 +951,8 @@ static PyObject *digits_after(PyObject *Py_UNUSED(self), PyObject *args) {
     if (mark > 127) Py_RETURN_FALSE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
-    for (const unsigned char *at = memchr(s, mark, (size_t)n); at != NULL;
-         at = memchr(at + 1, mark, (size_t)(n - (at + 1 - s)))) {
-        Py_ssize_t j = at + 1 - s, digits = 0;
+    for (Py_ssize_t at = next_byte(s, n, 0, (unsigned char)mark); at >= 0; at = next_byte(s, n, at + 1, (unsigned char)mark)) {
+        Py_ssize_t j = at + 1, digits = 0;
         while (digits < count && j + digits < n && (unsigned char)(s[j + digits] - '0') < 10) digits++;
         if (digits == count) Py_RETURN_TRUE;
     }
@@ -952,16 +965,11 @@ static PyObject *digits_after(PyObject *Py_UNUSED(self), PyObject *args) {
  * One look at each "."; None for other text.
  */
 static PyObject *dotted(PyObject *Py_UNUSED(self), PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "dotted() takes a str");
-        return NULL;
-    }
-    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
-    for (const unsigned char *dot = memchr(s, '.', (size_t)n); dot != NULL;
-         dot = memchr(dot + 1, '.', (size_t)(n - (dot + 1 - s)))) {
-        Py_ssize_t i = dot - s;
+    const unsigned char *s;
+    Py_ssize_t n;
+    int ascii = ascii_bytes(arg, "dotted", &s, &n);
+    if (ascii <= 0) return ascii < 0 ? NULL : Py_NewRef(Py_None);
+    for (Py_ssize_t i = next_byte(s, n, 0, '.'); i >= 0; i = next_byte(s, n, i + 1, '.')) {
         if (i > 0 && is_word_char(s[i - 1]) && i + 2 < n && is_letter(s[i + 1]) && is_letter(s[i + 2])) Py_RETURN_TRUE;
     }
     Py_RETURN_FALSE;
@@ -1178,7 +1186,7 @@ static PyObject *make_table(PyObject *arg, const char *kind, int starts, PyObjec
         size_t at = (size_t)h & table->mask, bit = bloom_bit(h);
         while (table->entries[at].word != NULL) at = (at + 1) & table->mask;
         Py_INCREF(word);
-        table->entries[at] = (Entry){h, len, data, word, must_end, 0, word_bits};
+        table->entries[at] = (Entry){h, len, data, word, must_end, 0, word_bits, 0};
         table->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
         table->any_must_end |= must_end;
         if (starts && note_start(table, data, len) < 0) goto error;
@@ -1695,16 +1703,13 @@ static PyObject *link_start(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
-    for (const unsigned char *colon = memchr(s, ':', (size_t)n); colon != NULL;
-         colon = memchr(colon + 1, ':', (size_t)(n - (colon + 1 - s))))
-        if (colon + 2 < s + n && colon[1] == '/' && colon[2] == '/') return PyLong_FromLong(0);
-    for (const unsigned char *dot = memchr(s, '.', (size_t)n); dot != NULL;
-         dot = memchr(dot + 1, '.', (size_t)(n - (dot + 1 - s))))
-        if (dot - s >= 3 && equal_lower(dot - 3, "www", 3)) return PyLong_FromLong(0);
+    for (Py_ssize_t colon = next_byte(s, n, 0, ':'); colon >= 0; colon = next_byte(s, n, colon + 1, ':'))
+        if (colon + 2 < n && s[colon + 1] == '/' && s[colon + 2] == '/') return PyLong_FromLong(0);
+    for (Py_ssize_t dot = next_byte(s, n, 0, '.'); dot >= 0; dot = next_byte(s, n, dot + 1, '.'))
+        if (dot >= 3 && equal_lower(s + dot - 3, "www", 3)) return PyLong_FromLong(0);
     unsigned char low[MAX_LENGTHS];
-    for (const unsigned char *dot = memchr(s, '.', (size_t)n); dot != NULL;
-         dot = memchr(dot + 1, '.', (size_t)(n - (dot + 1 - s)))) {
-        Py_ssize_t at = dot - s, room = n - at - 1;
+    for (Py_ssize_t at = next_byte(s, n, 0, '.'); at >= 0; at = next_byte(s, n, at + 1, '.')) {
+        Py_ssize_t room = n - at - 1;
         if (room < 2) break;
         /* Could a top-level domain start after this dot at all? Its first two letters decide. */
         unsigned char two[2] = {s[at + 1] | (unsigned char)(((unsigned char)(s[at + 1] - 'A') < 26) << 5),
@@ -1716,7 +1721,7 @@ static PyObject *link_start(PyObject *Py_UNUSED(self), PyObject *args) {
             for (Py_ssize_t c = 0; c < len; c++)
                 low[c] = s[at + 1 + c] | (unsigned char)(((unsigned char)(s[at + 1 + c] - 'A') < 26) << 5);
             if (find_entry(table, low, len) == NULL || (len < room && is_word_char(s[at + 1 + len]))) continue;
-            while (at > 0 && (is_word_char(s[at - 1]) && s[at - 1] != '_' || s[at - 1] == '.' || s[at - 1] == '-')) at--;
+            while (at > 0 && ((is_word_char(s[at - 1]) && s[at - 1] != '_') || s[at - 1] == '.' || s[at - 1] == '-')) at--;
             return PyLong_FromSsize_t(at);
         }
     }
