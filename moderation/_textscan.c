@@ -120,7 +120,7 @@ static int fold_mixed_leet_run(unsigned char *s, Py_ssize_t n) {
     return changed;
 }
 
-/* Where the bytes of ASCII text lie between lo and hi (both below 127), as bits: bit i % 64 of
+/* Where the bytes of ASCII text lie between lo and hi (ASCII too), as bits: bit i % 64 of
  * bits[i / 64] for s[i], over `words` words, the bits past n clear. 64 bytes a step with SSE2
  * where there is one (ASCII bytes order the same signed), a branch-free loop elsewhere. */
 static void range_bits(const unsigned char *s, Py_ssize_t n, unsigned char lo, unsigned char hi, Py_ssize_t words,
@@ -130,10 +130,11 @@ static void range_bits(const unsigned char *s, Py_ssize_t n, unsigned char lo, u
         uint64_t m = 0;
         Py_ssize_t j = 0;
 #if defined(__SSE2__)
-        const __m128i below = _mm_set1_epi8((char)(lo - 1)), above = _mm_set1_epi8((char)(hi + 1));
+        /* lo <= v <= hi as v > lo - 1 and not v > hi: no bound wraps for any ASCII lo and hi. */
+        const __m128i below = _mm_set1_epi8((char)(lo - 1)), top = _mm_set1_epi8((char)hi);
         for (; j + 16 <= len; j += 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)(s + base + j));
-            __m128i inside = _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above));
+            __m128i inside = _mm_andnot_si128(_mm_cmpgt_epi8(v, top), _mm_cmpgt_epi8(v, below));
             m |= (uint64_t)(uint16_t)_mm_movemask_epi8(inside) << j;
         }
 #endif
@@ -1042,7 +1043,7 @@ static void list_openings(WordTable *table) {
         int k = firsts++;
         memset(table->simd_first[k], c, 16);
         table->simd_alone[k] = (table->first[c] & 2) != 0;
-        for (int d = 1; d < 256 && !table->simd_alone[k]; d++) {
+        for (int d = 0; d < 256 && !table->simd_alone[k]; d++) {
             if (!has_bit(table->pairs, (unsigned)c << 8 | (unsigned)d)) continue;
             if (pairs == SIMD_PAIRS) {
                 table->simd_firsts = -1;
@@ -1146,7 +1147,9 @@ static PyObject *make_table(PyObject *arg, const char *kind, int starts, PyObjec
     }
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *word = PyTuple_GET_ITEM(words, i);
-        if (!PyUnicode_Check(word)) {
+        /* Exactly str: adding a subclass's object to a set would run its own __hash__ and __eq__
+         * in the middle of a scan. */
+        if (!PyUnicode_CheckExact(word)) {
             PyErr_SetString(PyExc_TypeError, what);
             goto error;
         }
@@ -1345,19 +1348,28 @@ static PyObject *known_pieces(PyObject *Py_UNUSED(self), PyObject *args) {
         return NULL;
     WordTable *table = PyCapsule_GetPointer(capsule, VOCABULARY_CAPSULE);
     if (table == NULL) return NULL;
-    /* The set is made first: making it may run a garbage collection, and with it finalizers that
-     * could change the list. From the checks on, no Python code runs (as in scan_words). */
+    /* The runs are read from a tuple of their own: adding a word to the set may run Python code
+     * (an item of `base` with the same hash compares itself with it), which could change the list.
+     * The strs themselves cannot change. The set is made first: making it may run a garbage
+     * collection, and with it finalizers. */
     PyObject *found = PyFrozenSet_New(base);
     if (found == NULL) return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(runs), size = 0;
+    PyObject *own = PyList_AsTuple(runs);
+    if (own == NULL) {
+        Py_DECREF(found);
+        return NULL;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(own), size = 0;
     for (Py_ssize_t r = 0; r < count; r++) {
-        PyObject *run = PyList_GET_ITEM(runs, r);
+        PyObject *run = PyTuple_GET_ITEM(own, r);
         if (!PyUnicode_Check(run)) {
             PyErr_SetString(PyExc_TypeError, "known_pieces() takes a list of str");
+            Py_DECREF(own);
             Py_DECREF(found);
             return NULL;
         }
         if (!PyUnicode_IS_ASCII(run)) {
+            Py_DECREF(own);
             Py_DECREF(found);
             Py_RETURN_NONE;
         }
@@ -1366,12 +1378,13 @@ static PyObject *known_pieces(PyObject *Py_UNUSED(self), PyObject *args) {
     unsigned char stack[256];
     unsigned char *word = size <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)size + 1);
     if (word == NULL) {
+        Py_DECREF(own);
         Py_DECREF(found);
         return PyErr_NoMemory();
     }
     uint64_t current = ++generation, bits = 0;
     for (Py_ssize_t r = 0; r < count; r++) {
-        PyObject *run = PyList_GET_ITEM(runs, r);
+        PyObject *run = PyTuple_GET_ITEM(own, r);
         Py_ssize_t n = PyUnicode_GET_LENGTH(run);
         const unsigned char *s = (const unsigned char *)PyUnicode_DATA(run);
         for (Py_ssize_t start = 0; start < n;) {
@@ -1387,9 +1400,11 @@ static PyObject *known_pieces(PyObject *Py_UNUSED(self), PyObject *args) {
             start = i + 1;
         }
     }
+    Py_DECREF(own);
     if (word != stack) PyMem_Free(word);
     return Py_BuildValue("(NK)", found, (unsigned long long)bits);
 fail:
+    Py_DECREF(own);
     Py_XDECREF(found);
     if (word != stack) PyMem_Free(word);
     return NULL;
@@ -1767,9 +1782,10 @@ static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
             unsigned char c = s[p];
             unsigned char next = p + 1 < n ? s[p + 1] : 0, after = p + 2 < n ? s[p + 2] : 0;
             unsigned char second = next == ' ' ? after : next;
+            unsigned exists = next == ' ' ? p + 2 < n : p + 1 < n; /* a NUL is a character like any other */
             unsigned pair = (unsigned)c << 8 | second;
             opening[count] = p;
-            count += (table->first[c] >> 1) | (has_bit(table->pairs, pair) & (second != ' ') & (second != 0));
+            count += (table->first[c] >> 1) | (has_bit(table->pairs, pair) & (second != ' ') & exists);
         }
         for (int q = 0; q < count; q++) {
             Py_ssize_t p = opening[q];

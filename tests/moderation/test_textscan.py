@@ -306,6 +306,53 @@ def test_every_offset_across_the_64_byte_words_of_bits() -> None:
             _check("ab " * (offset // 3) + snippet)
 
 
+def test_nul_and_del_are_characters_like_any_other() -> None:
+    # Found by fuzzing under AddressSanitizer: the 16-byte comparisons once missed a word whose
+    # second character is NUL and a separator that is DEL, and key_starts took NUL for the text's end.
+    assert textscan.digits_close("1\x7f1" + "x" * 13, 2, 1, "\x7f") is True
+    assert textscan.digits_close("1\x7f\x7f1" + "x" * 30, 2, 1, "\x7f") is False
+    table = textscan.word_starts(["a\0b"], {"a\0b": 1})
+    assert textscan.needle_bits("a\0b" + "y" * 30, table) == 1
+    assert textscan.needle_bits("y" * 20 + "a\0b" + "y" * 30, table) == 1
+    assert textscan.key_starts("a\0b", textscan.word_starts(["a\0b"])) == [(0, "a\0b")]
+    assert textscan.key_starts("a\0", textscan.word_starts(["a\0b"])) == []
+
+
+def test_a_table_takes_exactly_str() -> None:
+    # A subclass's __hash__ and __eq__ would run while a scan adds its words to a set.
+    class Word(str):
+        pass
+
+    with pytest.raises(TypeError):
+        textscan.vocabulary([Word("kil")])
+    with pytest.raises(TypeError):
+        textscan.word_starts([Word("kil")])
+
+
+def test_a_base_item_that_changes_the_runs_cannot_change_what_known_pieces_reads() -> None:
+    # Adding a piece to the result compares it with a base item of the same hash, which runs that
+    # item's __eq__: once it could swap a run for a longer one (a stack overflow) or empty the list
+    # (a read of freed memory), found under AddressSanitizer. The runs are now read from a copy.
+    vocabulary = textscan.vocabulary(["kil", "ab"])
+    for change in ("longer", "clear"):
+        runs = ["kil", "ab"]
+
+        class Changer:
+            def __hash__(self) -> int:
+                return hash("kil")
+
+            def __eq__(self, other: object) -> bool:
+                if change == "longer":
+                    runs[1] = "xy" * 2500
+                else:
+                    runs.clear()
+                return False
+
+        base = frozenset({Changer()})
+        found, _ = textscan.known_pieces(runs, vocabulary, 3, base)
+        assert {"kil", "ab"} <= found and len(found) == 3
+
+
 def test_long_text_past_the_stack_buffers() -> None:
     text = ("K i l l 3v3ry 0ne... F*ck!\nnext " * 400)[:9000]
     _check(text)
