@@ -79,8 +79,8 @@ class SpamDetector:
         reasons: list[str] = []
         doubtful: list[str] = []
         s = self.settings
-        # Asked more than once below, each a pass over a long message: the lower case (made when
-        # first needed) and whether "://" is in the text.
+        # On the Python path, asked more than once below, each a pass over a long message: the lower
+        # case (made when first needed) and whether "://" is in the text.
         lowered: str | None = None
         if TEXTSCAN is not None and text.isascii():
             # One C look at each ":" and "." (moderation/_textscan.c) instead of the searches below.
@@ -163,7 +163,8 @@ def _earliest_link(text: str, lowered: str | None = None, scheme: bool | None = 
     starts no earlier than the run of letters, digits, "-" and "." that holds the first such dot.
     (For other text than ASCII, case-insensitive [a-z] also takes a few non-ASCII letters; it is
     scanned whole.) `lowered` and `scheme` are text.lower() and whether "://" is in the text, when
-    the caller has them.
+    the caller has them. For ASCII text its C twin answers (moderation/_textscan.c), lowering only
+    the few bytes after each dot.
     """
     if _TLD_TABLE is not None:
         found = TEXTSCAN.link_start(text, _TLD_TABLE)

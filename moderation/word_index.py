@@ -7,7 +7,7 @@ outright (an anchor word, a word starting with an anchor prefix, or one containi
 as "fuck") and which gates it opens only together with other words (a paired anchor, checked by the
 gate itself). A message's mask is the OR of its words' entries, found with set intersections (the
 message's distinct words against the indexed words, their first letters against the prefixes) and
-a substring search per infix, so its cost hardly grows with the number of words: a long message of
+a search for the infixes (one C pass for all of them when compiled), so its cost hardly grows with the number of words: a long message of
 novel words (noise, code) costs no Python step per word. Gates register at import, before any
 message is judged.
 
