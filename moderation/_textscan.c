@@ -45,6 +45,17 @@ static unsigned char classes[256];
 #define MARK '\x01'
 #define BITS_STACK 64 /* words of bits on the stack: texts of up to 4096 bytes */
 
+/* Room for `arrays` arrays of `words` words of bits, one after the other: `stack` (arrays *
+ * BITS_STACK words) if they fit, else allocated (NULL with MemoryError set if that fails). Scans that
+ * look only at word starts or word ends walk such bits (one step per word) instead of testing
+ * every byte, where in noise a branch on "is this a space?" is mispredicted at every third byte. */
+static uint64_t *bits_for(Py_ssize_t words, int arrays, uint64_t *stack) {
+    if (words <= BITS_STACK) return stack;
+    uint64_t *bits = PyMem_Malloc((size_t)arrays * (size_t)words * sizeof(uint64_t));
+    if (bits == NULL) PyErr_NoMemory();
+    return bits;
+}
+
 /* The translate step of the ASCII path: lower case, punctuation to MARK, tab and CR to spaces, the
  * apostrophe deleted ("don't" -> "dont"), and other control characters left to the Python path. */
 static unsigned char fold_table[256];
@@ -309,10 +320,10 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
      * as bits, 64 bytes a word, and the mixed runs found with shifts; only those are visited. */
     Py_ssize_t words = m / 64 + 2; /* and a word past the end, where no run goes on */
     uint64_t class_stack[2 * BITS_STACK];
-    uint64_t *run = words <= BITS_STACK ? class_stack : PyMem_Malloc(2 * (size_t)words * sizeof(uint64_t));
+    uint64_t *run = bits_for(words, 2, class_stack);
     if (run == NULL) {
         if (buf != stack) PyMem_Free(buf);
-        return PyErr_NoMemory();
+        return NULL;
     }
     uint64_t *mixed = run + words;
     leet_bits(buf, m, words, run, mixed);
@@ -334,7 +345,7 @@ static PyObject *fold_ascii(PyObject *Py_UNUSED(self), PyObject *arg) {
      * 64 bytes at a time (over the same words of bits as above), and the words are then copied
      * whole, eight bytes a step: on noise there is a word every four bytes. */
     uint64_t mark_stack[6 * BITS_STACK];
-    uint64_t *kept = words <= BITS_STACK ? mark_stack : PyMem_Malloc(6 * (size_t)words * sizeof(uint64_t));
+    uint64_t *kept = bits_for(words, 6, mark_stack);
     unsigned char out_stack[3 * sizeof stack + 16];
     unsigned char *restrict out = kept == NULL ? NULL
         : 3 * m + 16 <= (Py_ssize_t)sizeof out_stack ? out_stack : PyMem_Malloc(3 * (size_t)m + 16);
@@ -426,8 +437,8 @@ static PyObject *cut_runs(PyObject *Py_UNUSED(self), PyObject *arg) {
     const unsigned char *in = (const unsigned char *)PyUnicode_DATA(arg);
     Py_ssize_t words = n / 64 + 1;
     uint64_t bits_stack[2 * BITS_STACK];
-    uint64_t *second = words <= BITS_STACK ? bits_stack : PyMem_Malloc(2 * (size_t)words * sizeof(uint64_t));
-    if (second == NULL) return PyErr_NoMemory();
+    uint64_t *second = bits_for(words, 2, bits_stack);
+    if (second == NULL) return NULL;
     uint64_t *third = second + words;
     run_bits(in, n, words, second, third);
     Py_ssize_t seconds = 0, thirds = 0;
@@ -472,8 +483,8 @@ static PyObject *join_spaced(PyObject *Py_UNUSED(self), PyObject *arg) {
      * noise a branch per byte on "could a run start here?" was mispredicted half the time. */
     Py_ssize_t words = n / 64 + 2; /* the last word is past the end: all its bits are clear */
     uint64_t bits_stack[3 * BITS_STACK];
-    uint64_t *lower = words <= BITS_STACK ? bits_stack : PyMem_Malloc(3 * (size_t)words * sizeof(uint64_t));
-    if (lower == NULL) return PyErr_NoMemory();
+    uint64_t *lower = bits_for(words, 3, bits_stack);
+    if (lower == NULL) return NULL;
     uint64_t *alnum = lower + words, *space = alnum + words;
     range_bits(s, n, 'a', 'z', words, lower);
     range_bits(s, n, '0', '9', words, alnum);
@@ -560,41 +571,7 @@ static PyObject *join_spaced(PyObject *Py_UNUSED(self), PyObject *arg) {
  * clearing the marks between calls (that cost about as much as finding them). */
 static uint64_t generation;
 
-/* Where a byte stands in a text, as bits: bit i % 64 of bits[i / 64] is set where s[i] == byte,
- * for i < n, and the bits past n are clear. Scans that look only at word starts or word ends walk
- * these bits (one step per word) instead of testing every byte, where in noise a branch on "is this
- * a space?" is mispredicted at every third byte. */
-static void byte_bits(const unsigned char *s, Py_ssize_t n, unsigned char byte, uint64_t *bits) {
-    Py_ssize_t b = 0;
-#if defined(__SSE2__)
-    const __m128i wanted = _mm_set1_epi8((char)byte);
-    for (; (b + 1) * 64 <= n; b++) {
-        uint64_t m = 0;
-        for (int q = 0; q < 4; q++) {
-            __m128i chunk = _mm_loadu_si128((const __m128i *)(s + b * 64 + 16 * q));
-            m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, wanted)) << (16 * q);
-        }
-        bits[b] = m;
-    }
-#endif
-    for (; b * 64 < n; b++) {
-        Py_ssize_t len = n - b * 64 < 64 ? n - b * 64 : 64;
-        uint64_t m = 0;
-        for (Py_ssize_t j = 0; j < len; j++) m |= (uint64_t)(s[b * 64 + j] == byte) << j;
-        bits[b] = m;
-    }
-}
-
-/* Room for the bits of a text of n bytes: `stack` (BITS_STACK words) if it fits, else allocated. */
-static uint64_t *bits_for(Py_ssize_t n, uint64_t *stack) {
-    Py_ssize_t words = (n + 63) / 64 + 1;
-    if (words <= BITS_STACK) return stack;
-    uint64_t *bits = PyMem_Malloc((size_t)words * sizeof(uint64_t));
-    if (bits == NULL) PyErr_NoMemory();
-    return bits;
-}
-
-/* The bits of block b of `spaces` (byte_bits of ' ') where a word starts: a byte other than a space
+/* The bits of block b of `spaces` (range_bits of ' ') where a word starts: a byte other than a space
  * at the text's start or after a space. */
 static inline uint64_t word_start_bits(const uint64_t *spaces, Py_ssize_t b, Py_ssize_t n) {
     uint64_t after_space = spaces[b] << 1 | (b == 0 ? 1 : spaces[b - 1] >> 63);
@@ -717,8 +694,8 @@ static PyObject *digits_close(PyObject *Py_UNUSED(self), PyObject *args) {
      * mixes digits and other characters at random; no step depends on what a byte is. */
     Py_ssize_t words = n / 64 + 1;
     uint64_t bits_stack[4 * BITS_STACK];
-    uint64_t *digit = words <= BITS_STACK ? bits_stack : PyMem_Malloc(4 * (size_t)words * sizeof(uint64_t));
-    if (digit == NULL) return PyErr_NoMemory();
+    uint64_t *digit = bits_for(words, 4, bits_stack);
+    if (digit == NULL) return NULL;
     uint64_t *passable = digit + words, *chain = passable + words, *reach = chain + words;
     range_bits(s, n, '0', '9', words, digit);
     if (between == NULL) {
@@ -1275,14 +1252,15 @@ static PyObject *scan_words(PyObject *args, const char *format, int with_bits) {
     unsigned char stack[2048 + 8];
     uint64_t space_stack[BITS_STACK];
     unsigned char *copy = n + 8 <= (Py_ssize_t)sizeof stack ? stack : PyMem_Malloc((size_t)n + 8);
-    uint64_t *spaces = copy == NULL ? NULL : bits_for(n, space_stack);
+    Py_ssize_t words = n / 64 + 1;
+    uint64_t *spaces = copy == NULL ? NULL : bits_for(words, 1, space_stack);
     if (spaces == NULL) {
         if (copy != stack) PyMem_Free(copy);
         return copy == NULL ? PyErr_NoMemory() : NULL;
     }
     memcpy(copy, s, (size_t)n);
     memset(copy + n, 0, 8);
-    byte_bits(copy, n, ' ', spaces);
+    range_bits(copy, n, ' ', ' ', words, spaces);
     PyObject *found = PyFrozenSet_New(NULL);
     uint64_t current = ++generation, bits = 0;
     /* Words end at spaces. A block's words are hashed and tried on the bloom filter first, without
@@ -1601,8 +1579,8 @@ static PyObject *needle_bits(PyObject *Py_UNUSED(self), PyObject *args) {
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     Py_ssize_t words = n / 64 + 1;
     uint64_t opens_stack[BITS_STACK];
-    uint64_t *opens = words <= BITS_STACK ? opens_stack : PyMem_Malloc((size_t)words * sizeof(uint64_t));
-    if (opens == NULL) return PyErr_NoMemory();
+    uint64_t *opens = bits_for(words, 1, opens_stack);
+    if (opens == NULL) return NULL;
     open_bits(table, s, n, words, opens);
     uint64_t bits = 0;
     for (Py_ssize_t w = 0; w < words; w++) {
@@ -1653,10 +1631,10 @@ static PyObject *address_gates(PyObject *Py_UNUSED(self), PyObject *args) {
      * begin anywhere (open_bits): on noise a branch per byte on either was often mispredicted. */
     Py_ssize_t words = n / 64 + 1;
     uint64_t bits_stack[3 * BITS_STACK];
-    uint64_t *starts = words <= BITS_STACK ? bits_stack : PyMem_Malloc(3 * (size_t)words * sizeof(uint64_t));
+    uint64_t *starts = bits_for(words, 3, bits_stack);
     if (starts == NULL) {
         if (low != stack) PyMem_Free(low);
-        return PyErr_NoMemory();
+        return NULL;
     }
     uint64_t *digit = starts + words, *suffixes = digit + words;
     range_bits(low, n, 'a', 'z', words, starts);
@@ -1766,9 +1744,10 @@ static PyObject *key_starts(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const unsigned char *s = (const unsigned char *)PyUnicode_DATA(text);
     uint64_t space_stack[BITS_STACK];
-    uint64_t *spaces = bits_for(n, space_stack);
+    Py_ssize_t words = n / 64 + 1;
+    uint64_t *spaces = bits_for(words, 1, space_stack);
     if (spaces == NULL) return NULL;
-    byte_bits(s, n, ' ', spaces);
+    range_bits(s, n, ' ', ' ', words, spaces);
     PyObject *found = PyList_New(0);
     unsigned char key[MAX_LENGTHS + 1];
     for (Py_ssize_t b = 0; found != NULL && b * 64 < n; b++) {
